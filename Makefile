@@ -1,0 +1,50 @@
+# Quartierswerkstatt – the two commands of the README, and a few helpers.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench worker schema clean
+
+run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
+	$(BIN)/python -m app migrate
+	$(BIN)/python -m app seed-demo
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+setup: $(BIN)/python vendor ## runtime dependencies (pinned) and front-end libraries
+	$(BIN)/pip install -q -e .
+
+setup-dev: $(BIN)/python vendor
+	$(BIN)/pip install -q -e '.[dev]'
+
+vendor: ## front-end libraries from the npm registry, copied to static/vendor (git-ignored)
+	npm install --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+test: setup-dev ## the whole suite (SQLite; set QW_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/pytest
+
+test-postgres: setup-dev
+	QW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check app tests migrations
+
+schema: ## regenerate migrations/versions/0001_schema.py from the models (pre-release only)
+	$(BIN)/python migrations/regenerate_schema.py
+
+bench: setup-dev ## benchmarks under tests/benchmarks (results printed as Markdown)
+	$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s --override-ini addopts=
+
+worker: ## deliver queued e-mails continuously
+	$(BIN)/python -m app deliver-mail --loop
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

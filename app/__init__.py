@@ -1,0 +1,1 @@
+"""Quartierswerkstatt: participation platform for Stuttgart's Rahmenkonzeption soziale Quartiersentwicklung."""

@@ -1,0 +1,98 @@
+"""Input and output shapes of the accounts domain."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from app.accounts.models import OrganisationKind, Role
+
+Password = Field(min_length=10, max_length=200)
+
+
+def _clean(value: str) -> str:
+    value = " ".join(value.split())
+    if any(ord(c) < 32 for c in value):
+        raise ValueError("Steuerzeichen sind nicht erlaubt.")
+    return value
+
+
+class RegisterIn(BaseModel):
+    email: EmailStr
+    display_name: str = Field(min_length=2, max_length=80)
+    password: str = Password
+
+    _clean_name = field_validator("display_name")(_clean)
+
+
+class TokenIn(BaseModel):
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    display_name: str = Field(min_length=2, max_length=80)
+    role: Role
+    organisation: str | None = Field(default=None, max_length=160)
+    organisation_kind: OrganisationKind | None = None
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+
+    _clean_name = field_validator("display_name")(_clean)
+
+
+class InvitationIn(BaseModel):
+    email: EmailStr
+    organisation: str = Field(min_length=2, max_length=160)
+    organisation_kind: OrganisationKind | None = None
+
+
+class AcceptInvitationIn(BaseModel):
+    display_name: str = Field(min_length=2, max_length=80)
+    password: str = Password
+
+    _clean_name = field_validator("display_name")(_clean)
+
+
+class RoleChange(BaseModel):
+    role: Role
+    organisation: str | None = Field(default=None, max_length=160)
+
+
+class NotificationSettings(BaseModel):
+    notify_replies: bool = False
+    notify_versions: bool = False
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    display_name: str
+    role: str
+    organisation: str | None = None
+
+
+class Me(UserPublic):
+    email: str | None
+    organisation_kind: str | None = None
+    notify_replies: bool
+    notify_versions: bool
+    created_at: datetime
+
+
+class TokenOut(BaseModel):
+    token: str
+    user: Me
+
+
+class InvitationOut(BaseModel):
+    id: int
+    email: str
+    organisation: str
+    token: str
+    url: str
+    expires_at: datetime
+
+
+class RegisterOut(BaseModel):
+    detail: str

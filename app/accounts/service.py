@@ -1,0 +1,317 @@
+"""Accounts: registration, login tokens, invitations, roles, personal data and account deletion."""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from app import audit, ratelimit
+from app.accounts import passwords
+from app.accounts.models import AuthToken, Invitation, Role, User
+from app.accounts.schemas import (
+    AcceptInvitationIn,
+    InvitationIn,
+    RegisterIn,
+    RoleChange,
+    TokenIn,
+    UserCreate,
+)
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.notifications import service as mail
+from app.settings import get_settings
+from app.web.i18n import gettext as _
+
+DELETED_NAME = "gelöschtes Konto"
+REGISTER_DONE = ("Fast geschafft: Wir haben Ihnen eine E-Mail mit einem Bestätigungslink geschickt. "
+                 "Bitte bestätigen Sie Ihre Adresse, danach können Sie sich anmelden.")
+
+# Other domains add what they hold about a person (Meine Daten) and how to erase it, keeping imports
+# pointing one way: accounts never imports them.
+DataExporter = Callable[[Session, User], tuple[str, object]]
+Eraser = Callable[[Session, User, bool], None]
+DATA_EXPORTERS: list[DataExporter] = []
+ERASERS: list[Eraser] = []
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound(_("Dieses Konto gibt es nicht."))
+    return user
+
+
+def _user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+# --- registration and e-mail confirmation ---------------------------------------------------------
+
+def register_resident(session: Session, *, data: RegisterIn, ip: str) -> str:
+    """Create an unconfirmed resident account and mail a confirmation link.
+
+    The answer is the same whether or not the address is known (no account enumeration); a known
+    address gets a hint by mail instead.
+    """
+    ratelimit.hit(session, [f"register:ip:{ip}"], limit=20, window_seconds=3600)
+    email = normalise_email(str(data.email))
+    existing = _user_by_email(session, email)
+    if existing is not None:
+        mail.enqueue(session, to=email, subject=_("Ihr Konto bei der Quartierswerkstatt"),
+                     body=_("Jemand hat versucht, mit Ihrer Adresse ein neues Konto anzulegen. "
+                            "Sie haben bereits ein Konto; melden Sie sich an: {url}/anmelden")
+                     .format(url=get_settings().base_url), kind="account")
+        session.commit()
+        return _(REGISTER_DONE)
+    user = User(email=email, display_name=data.display_name, role=Role.resident.value,
+                password_hash=passwords.hash_password(data.password))
+    session.add(user)
+    session.flush()
+    token = _new_token(session, user=user, kind="verify", days=3)
+    mail.enqueue(session, to=email, subject=_("Bitte bestätigen Sie Ihre E-Mail-Adresse"),
+                 body=_("Willkommen bei der Quartierswerkstatt! Bitte bestätigen Sie Ihre Adresse: "
+                        "{url}/konto/bestaetigen/{token}").format(url=get_settings().base_url, token=token),
+                 kind="verify")
+    audit.record(session, actor_id=user.id, action="account.register", target_type="user",
+                 target_id=user.id)
+    session.commit()
+    return _(REGISTER_DONE)
+
+
+def confirm_email(session: Session, *, token: str) -> User:
+    row = session.exec(select(AuthToken).where(AuthToken.token_hash == _hash(token),
+                                               AuthToken.kind == "verify")).first()
+    if row is None or row.revoked_at is not None or row.expires_at < utcnow():
+        raise NotFound(_("Dieser Bestätigungslink ist ungültig oder abgelaufen."))
+    user = get_user(session, row.user_id)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    row.revoked_at = utcnow()
+    session.add_all([user, row])
+    session.commit()
+    return user
+
+
+# --- tokens: web sessions and API tokens ---------------------------------------------------------
+
+def _new_token(session: Session, *, user: User, kind: str, days: int) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(AuthToken(user_id=user.id, kind=kind, token_hash=_hash(token),
+                          expires_at=utcnow() + timedelta(days=days)))
+    return token
+
+
+def authenticate(session: Session, *, data: TokenIn, ip: str) -> User:
+    """Check e-mail and password with rate limits per account and per address; one answer for all failures."""
+    settings = get_settings()
+    email = normalise_email(data.email)
+    keys = [f"login:acct:{email}", f"login:ip:{ip}"]
+    ratelimit.check(session, keys, limit=settings.login_max_failures,
+                    window_seconds=settings.login_window_seconds)
+    user = _user_by_email(session, email)
+    ok = passwords.verify_password(user.password_hash if user else None, data.password)
+    if not ok or user is None or not user.is_active or user.deleted_at is not None:
+        ratelimit.hit_independent(keys)
+        raise Unauthorized(_("E-Mail-Adresse oder Passwort ist falsch."))
+    if user.email_verified_at is None:
+        raise Unauthorized(_("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail."))
+    return user
+
+
+def login(session: Session, *, data: TokenIn, ip: str, kind: str = "session") -> tuple[User, str]:
+    """Authenticate and issue a new session or API token."""
+    user = authenticate(session, data=data, ip=ip)
+    settings = get_settings()
+    days = settings.session_days if kind == "session" else settings.api_token_days
+    token = _new_token(session, user=user, kind=kind, days=days)
+    session.commit()
+    return user, token
+
+
+def user_for_token(session: Session, token: str | None, *, kind: str) -> User | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(
+        select(User).join(AuthToken, AuthToken.user_id == User.id).where(
+            AuthToken.token_hash == _hash(token), AuthToken.kind == kind,
+            AuthToken.revoked_at.is_(None), AuthToken.expires_at > utcnow(),
+            User.is_active.is_(True), User.deleted_at.is_(None))
+    ).first()
+    return row
+
+
+def revoke_token(session: Session, token: str | None) -> None:
+    if token:
+        session.exec(update(AuthToken).where(AuthToken.token_hash == _hash(token))
+                     .values(revoked_at=utcnow()))
+        session.commit()
+
+
+# --- administration ------------------------------------------------------------------------------
+
+def create_user(session: Session, *, actor: User | None, data: UserCreate) -> User:
+    """Admin (or the CLI, actor None) creates a confirmed account with any role."""
+    email = normalise_email(str(data.email))
+    if _user_by_email(session, email):
+        raise Conflict(_("Für diese E-Mail-Adresse gibt es bereits ein Konto."), errors=[("email", _(
+            "Für diese E-Mail-Adresse gibt es bereits ein Konto."))])
+    user = User(email=email, display_name=data.display_name, role=data.role.value,
+                organisation=data.organisation,
+                organisation_kind=data.organisation_kind.value if data.organisation_kind else None,
+                password_hash=passwords.hash_password(data.password) if data.password else None,
+                email_verified_at=utcnow())
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=actor.id if actor else None, action="user.create", target_type="user",
+                 target_id=user.id, summary=f"role={user.role}")
+    session.commit()
+    return user
+
+
+def list_users(session: Session, *, page: int, per_page: int, q: str = "") -> tuple[list[User], int]:
+    query = select(User).where(User.deleted_at.is_(None))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(func.lower(User.display_name).like(like) | User.email.like(like))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
+
+
+def change_role(session: Session, *, actor: User, user_id: int, data: RoleChange) -> User:
+    user = get_user(session, user_id)
+    if user.id == actor.id and data.role != Role.admin:
+        raise Conflict(_("Sie können Ihre eigene Administrationsrolle nicht entziehen."))
+    old = user.role
+    user.role = data.role.value
+    if data.organisation is not None:
+        user.organisation = data.organisation.strip() or None
+    session.add(user)
+    audit.record(session, actor_id=actor.id, action="user.role", target_type="user", target_id=user.id,
+                 summary=f"{old} → {user.role}")
+    session.commit()
+    return user
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+def invite_expert(session: Session, *, actor: User, data: InvitationIn) -> tuple[Invitation, str]:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        token_hash=_hash(token), email=normalise_email(str(data.email)),
+        organisation=" ".join(data.organisation.split()),
+        organisation_kind=data.organisation_kind.value if data.organisation_kind else None,
+        invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=get_settings().invitation_days))
+    session.add(invitation)
+    session.flush()
+    url = invitation_url(token)
+    mail.enqueue(session, to=invitation.email, subject=_("Einladung zur Rahmenkonzeption soziale Quartiersentwicklung"),
+                 body=_("Sie sind als Expertin oder Experte für {org} eingeladen. Ihr persönlicher Link "
+                        "(gültig bis {date}): {url}").format(org=invitation.organisation,
+                                                            date=invitation.expires_at.date(), url=url),
+                 kind="invitation")
+    audit.record(session, actor_id=actor.id, action="invitation.create", target_type="invitation",
+                 target_id=invitation.id, summary=f"{invitation.email} ({invitation.organisation})")
+    session.commit()
+    return invitation, token
+
+
+def invitation_url(token: str) -> str:
+    return f"{get_settings().base_url}/einladung/{token}"
+
+
+def open_invitation(session: Session, *, token: str) -> Invitation:
+    invitation = session.exec(select(Invitation).where(Invitation.token_hash == _hash(token[:200]))).first()
+    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+        raise NotFound(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
+    return invitation
+
+
+def accept_invitation(session: Session, *, token: str, data: AcceptInvitationIn) -> User:
+    invitation = open_invitation(session, token=token)
+    if _user_by_email(session, invitation.email):
+        raise Conflict(_("Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte wenden Sie sich an "
+                         "die Projektleitung, damit sie Ihrem Konto die Rolle Expert*in gibt."))
+    user = User(email=invitation.email, display_name=data.display_name, role=Role.expert.value,
+                organisation=invitation.organisation, organisation_kind=invitation.organisation_kind,
+                password_hash=passwords.hash_password(data.password), email_verified_at=utcnow())
+    session.add(user)
+    session.flush()
+    # Single use, even under two concurrent clicks: only one UPDATE finds used_at empty.
+    claimed = session.exec(update(Invitation).where(Invitation.id == invitation.id,
+                                                    Invitation.used_at.is_(None))
+                           .values(used_at=utcnow(), user_id=user.id))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise NotFound(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
+    audit.record(session, actor_id=user.id, action="invitation.accept", target_type="invitation",
+                 target_id=invitation.id)
+    session.commit()
+    return user
+
+
+# --- the person's own data ----------------------------------------------------------------------
+
+def update_notifications(session: Session, *, user: User, replies: bool, versions: bool) -> User:
+    user.notify_replies, user.notify_versions = replies, versions
+    session.add(user)
+    session.commit()
+    return user
+
+
+def export_my_data(session: Session, *, user: User) -> dict:
+    """Everything the platform holds about this person (GDPR Art. 15/20)."""
+    data: dict[str, object] = {
+        "account": {
+            "id": user.id, "email": user.email, "display_name": user.display_name, "role": user.role,
+            "organisation": user.organisation, "organisation_kind": user.organisation_kind,
+            "notify_replies": user.notify_replies, "notify_versions": user.notify_versions,
+            "created_at": user.created_at.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+        },
+        "sessions_and_tokens": [
+            {"kind": t.kind, "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
+             "revoked": t.revoked_at is not None}
+            for t in session.exec(select(AuthToken).where(AuthToken.user_id == user.id)).all()
+            if t.kind != "verify"
+        ],
+    }
+    for exporter in DATA_EXPORTERS:
+        key, value = exporter(session, user)
+        data[key] = value
+    return data
+
+
+def delete_account(session: Session, *, user: User, password: str, erase_texts: bool) -> None:
+    """Anonymise the account; contributions stay, shown as "gelöschtes Konto" (invariant 6)."""
+    if user.password_hash and not passwords.verify_password(user.password_hash, password):
+        raise Invalid(_("Das Passwort ist falsch."), errors=[("password", _("Das Passwort ist falsch."))])
+    if user.role == Role.admin.value:
+        admins = session.exec(select(func.count()).where(User.role == Role.admin.value,
+                                                        User.deleted_at.is_(None))).one()
+        if admins <= 1:
+            raise Forbidden(_("Das letzte Administrationskonto kann nicht gelöscht werden."))
+    for eraser in ERASERS:
+        eraser(session, user, erase_texts)
+    session.exec(update(AuthToken).where(AuthToken.user_id == user.id).values(revoked_at=utcnow()))
+    user.email = None
+    user.display_name = DELETED_NAME
+    user.password_hash = None
+    user.organisation = None
+    user.is_active = False
+    user.deleted_at = utcnow()
+    user.notify_replies = user.notify_versions = False
+    session.add(user)
+    audit.record(session, actor_id=user.id, action="account.delete", target_type="user", target_id=user.id,
+                 summary="erase_texts" if erase_texts else "")
+    session.commit()

@@ -1,0 +1,10 @@
+"""The JSON API under /api/v1: each domain's API router."""
+
+from fastapi import APIRouter
+
+from app.accounts import api as accounts_api
+from app.quartiere import api as quartiere_api
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(accounts_api.router)
+router.include_router(quartiere_api.router)

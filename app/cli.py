@@ -1,0 +1,69 @@
+"""Command line: python -m app <command> (also installed as `quartierswerkstatt`)."""
+
+import logging
+import time
+
+import typer
+
+from app import migrate as migrations
+
+cli = typer.Typer(help="Quartierswerkstatt – Verwaltung auf der Kommandozeile.", no_args_is_help=True)
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    migrations.upgrade()
+    typer.echo("Datenbank ist auf dem neuesten Stand.")
+
+
+@cli.command("create-admin")
+def create_admin(email: str = typer.Option(..., prompt=True),
+                 name: str = typer.Option("Administration", prompt=False),
+                 password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True)) -> None:
+    """Create an administrator account."""
+    from app.accounts import service
+    from app.accounts.models import Role
+    from app.accounts.schemas import UserCreate
+    from app.db import new_session
+    from app.validation import parse
+
+    with new_session(writer=True) as session:
+        data = parse(UserCreate, {"email": email, "display_name": name, "role": Role.admin, "password": password})
+        user = service.create_user(session, actor=None, data=data)
+    typer.echo(f"Administrationskonto {user.email} angelegt (id {user.id}).")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo data (idempotent: does nothing twice)."""
+    from app.db import new_session
+    from app.demo.seed import seed
+
+    with new_session(writer=True) as session:
+        created = seed(session)
+    typer.echo("Demodaten geladen." if created else "Demodaten waren schon vorhanden.")
+
+
+@cli.command("deliver-mail")
+def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver every few seconds."),
+                 interval: float = 5.0) -> None:
+    """Send queued e-mails from the outbox (with retry and backoff)."""
+    from app.notifications.service import deliver_pending
+
+    logging.basicConfig(level=logging.INFO)
+    while True:
+        sent, failed = deliver_pending()
+        if sent or failed or not loop:
+            typer.echo(f"{sent} gesendet, {failed} fehlgeschlagen (wird erneut versucht).")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

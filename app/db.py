@@ -1,0 +1,102 @@
+"""Database: engines, SQLite pragmas, naming convention, column types and the session dependency."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session, SQLModel, create_engine
+from starlette.requests import Request
+
+from app.settings import get_settings
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive, in UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Transactions are begun by hand (see _sqlite_begin) so that writers can take the lock up front.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _make_engine(url: str, *, writer: bool) -> Engine:
+    settings = get_settings()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        # A writer takes SQLite's write lock at BEGIN, so concurrent writers queue on busy_timeout
+        # instead of failing with "database is locked" when a read transaction upgrades.
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql(begin)
+
+        return engine
+    return create_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size, pool_pre_ping=True
+    )
+
+
+_engines: dict[bool, Engine] = {}
+
+
+def get_engine(writer: bool = False) -> Engine:
+    """The engine for reads, or (writer=True) for writes; on PostgreSQL both behave alike."""
+    if writer not in _engines:
+        _engines[writer] = _make_engine(get_settings().database_url, writer=writer)
+    return _engines[writer]
+
+
+def reset_engines() -> None:
+    """Dispose the engines (tests and the CLI switch databases)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+def new_session(*, writer: bool = False) -> Session:
+    return Session(get_engine(writer), expire_on_commit=False)
+
+
+def session_dependency(request: Request) -> Iterator[Session]:
+    """One session per request; unsafe methods get the writer engine. Services own the commit."""
+    writer = request.method not in ("GET", "HEAD", "OPTIONS")
+    with new_session(writer=writer) as session:
+        yield session

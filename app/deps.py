@@ -1,0 +1,68 @@
+"""Request dependencies shared by every domain: the DB session, the current user, routers."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+
+from app.accounts import service as accounts
+from app.accounts.models import Role, User
+from app.db import session_dependency
+from app.errors import Forbidden, Unauthorized
+from app.web.i18n import gettext as _
+from app.web.security import csrf_protect
+
+SESSION_COOKIE = "qw_session"
+
+SessionDep = Annotated[Session, Depends(session_dependency)]
+
+
+def bearer_token(request: Request) -> str | None:
+    auth = request.headers.get("Authorization", "")
+    scheme, _sep, token = auth.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def load_user(request: Request, session: SessionDep) -> User | None:
+    """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected)."""
+    if request.url.path.startswith("/api/"):
+        user = accounts.user_for_token(session, bearer_token(request), kind="api")
+    else:
+        user = accounts.user_for_token(session, request.cookies.get(SESSION_COOKIE), kind="session")
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(load_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Unauthorized(_("Bitte melden Sie sich an."))
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[..., User]:
+    """A dependency that lets only the given roles through (401 without login, 403 otherwise)."""
+    allowed = {r.value for r in roles}
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise Forbidden(_("Diese Aktion ist für Ihre Rolle nicht vorgesehen."))
+        return user
+
+    return dependency
+
+
+def page_router(**kwargs) -> APIRouter:
+    """Every page router checks CSRF on unsafe methods and knows the current user."""
+    return APIRouter(dependencies=[Depends(csrf_protect), Depends(load_user)], include_in_schema=False,
+                     **kwargs)
+
+
+def api_router(**kwargs) -> APIRouter:
+    return APIRouter(**kwargs)

@@ -1,0 +1,28 @@
+"""create_app(): routers, static files, middleware and error handlers; nothing else."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import api
+from app.accounts import pages as accounts_pages
+from app.quartiere import pages as quartiere_pages
+from app.settings import ROOT
+from app.site import pages as site_pages
+from app.web import problems
+from app.web.security import SecurityMiddleware
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Quartierswerkstatt API", version="1",
+                  description="Beteiligungsplattform zur Rahmenkonzeption soziale Quartiersentwicklung Stuttgart",
+                  docs_url=None, redoc_url=None)
+    app.add_middleware(SecurityMiddleware)
+    problems.install(app)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(api.router)
+    for module in (site_pages, accounts_pages, quartiere_pages):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,11 @@
+"""Every table, imported in one place for Alembic and the tests."""
+
+from sqlmodel import SQLModel
+
+from app import audit, ratelimit  # noqa: F401
+from app.accounts import models as accounts_models  # noqa: F401
+from app.documents import models as documents_models  # noqa: F401
+from app.notifications import models as notifications_models  # noqa: F401
+from app.quartiere import models as quartiere_models  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,23 @@
+"""The mail outbox: messages are stored in the same transaction as what caused them."""
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_email: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=Text)
+    kind: str = Field(default="general", max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    last_error: str | None = Field(default=None, sa_type=Text)

@@ -1,0 +1,16 @@
+"""API shapes of Stadtbezirke and Stadtteile."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class QuarterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: int
+    name: str
+    slug: str
+
+
+class DistrictOut(QuarterOut):
+    quarters: list[QuarterOut]

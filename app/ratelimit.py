@@ -1,0 +1,56 @@
+"""Rate limits kept in the database, so they hold across workers and hosts."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Field, Session, SQLModel, select
+
+from app.db import UTCDateTime, new_session, utcnow
+from app.errors import RateLimited
+
+
+class RateLimitEvent(SQLModel, table=True):
+    __tablename__ = "rate_limit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+def count_recent(session: Session, key: str, window_seconds: int) -> int:
+    since = utcnow() - timedelta(seconds=window_seconds)
+    return session.exec(
+        select(func.count()).where(RateLimitEvent.key == key, RateLimitEvent.created_at >= since)
+    ).one()
+
+
+def check(session: Session, keys: list[str], *, limit: int, window_seconds: int) -> None:
+    """Raise RateLimited when any key already has `limit` events inside the window."""
+    for key in keys:
+        if count_recent(session, key, window_seconds) >= limit:
+            raise RateLimited(
+                "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+                retry_after=window_seconds,
+            )
+
+
+def hit_independent(keys: list[str]) -> None:
+    """Record events in their own transaction, so they survive the caller's rollback (failed logins)."""
+    with new_session(writer=True) as session:
+        for key in keys:
+            session.add(RateLimitEvent(key=key))
+        session.commit()
+
+
+def hit(session: Session, keys: list[str], *, limit: int, window_seconds: int) -> None:
+    """Check, then record one event per key in the caller's transaction."""
+    check(session, keys, limit=limit, window_seconds=window_seconds)
+    for key in keys:
+        session.add(RateLimitEvent(key=key))
+
+
+def prune(session: Session, *, older_than: timedelta = timedelta(days=1)) -> int:
+    cutoff: datetime = utcnow() - older_than
+    result = session.exec(delete(RateLimitEvent).where(RateLimitEvent.created_at < cutoff))
+    session.commit()
+    return result.rowcount or 0

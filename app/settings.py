@@ -1,0 +1,51 @@
+"""Settings: the only reader of the environment (prefix QW_)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QW_", env_file=".env", extra="ignore")
+
+    environment: str = "development"  # development | test | production
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'quartierswerkstatt.db'}"
+    secret_key: str = DEV_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = False  # cookies are also Secure whenever the request came over https
+    session_days: int = 14
+    api_token_days: int = 90
+    invitation_days: int = 14
+    max_body_bytes: int = 1_000_000
+    max_import_bytes: int = 200_000_000
+    login_max_failures: int = 10
+    login_window_seconds: int = 15 * 60
+    post_rate_per_minute: int = 30
+    mail_backend: str = "log"  # log | smtp
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Quartierswerkstatt <noreply@quartierswerkstatt.example>"
+    db_pool_size: int = 10
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> "Settings":
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("QW_SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

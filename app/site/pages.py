@@ -1,0 +1,32 @@
+"""The start page, the about and privacy pages, and the health check."""
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from app.deps import page_router
+from app.quartiere.reference import ATTRIBUTION
+from app.site import service
+from app.web.templating import render
+
+router = page_router()
+
+# Other domains add blocks to the start page (e.g. the current round) without the site importing them.
+HOME_PANELS: list = []
+
+
+@router.get("/", name="home")
+def home(request: Request):
+    panels = [panel(request) for panel in HOME_PANELS]
+    return render(request, "pages/home.html", {"panels": [p for p in panels if p]})
+
+
+@router.get("/datenschutz", name="privacy")
+def privacy(request: Request):
+    return render(request, "pages/privacy.html", {"attribution": ATTRIBUTION})
+
+
+@router.get("/healthz", include_in_schema=True, tags=["system"])
+def healthz():
+    ok = service.database_ok()
+    return JSONResponse({"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unreachable"},
+                        status_code=200 if ok else 503)

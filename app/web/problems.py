@@ -1,0 +1,105 @@
+"""Map errors to RFC 9457 problem details (API) or friendly German pages (HTML)."""
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import DomainError, RateLimited, Unauthorized
+from app.validation import field_errors
+from app.web import templating
+from app.web.i18n import gettext as _
+
+log = logging.getLogger("quartierswerkstatt")
+
+TITLES = {400: "Ungültige Anfrage", 401: "Anmeldung erforderlich", 403: "Nicht erlaubt",
+          404: "Nicht gefunden", 405: "Methode nicht erlaubt", 409: "Konflikt", 413: "Anfrage zu groß",
+          415: "Format nicht unterstützt", 422: "Ungültige Eingabe", 429: "Zu viele Anfragen",
+          500: "Interner Fehler", 503: "Vorübergehend nicht verfügbar"}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, *, errors: list[tuple[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict = {"type": "about:blank", "title": _(TITLES.get(status, "Fehler")), "status": status,
+                  "detail": detail}
+    if errors:
+        body["errors"] = [{"field": f, "message": m} for f, m in errors]
+    return JSONResponse(body, status_code=status, headers=headers, media_type="application/problem+json")
+
+
+def error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    response = templating.render(request, "errors/error.html",
+                                 {"status": status, "title": _(TITLES.get(status, "Fehler")), "detail": detail},
+                                 status_code=status)
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def _respond(request: Request, status: int, detail: str, errors=None, headers=None) -> Response:
+    if is_api(request):
+        return problem(status, detail, errors=errors, headers=headers)
+    return error_page(request, status, detail, headers)
+
+
+async def domain_error(request: Request, exc: DomainError) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if isinstance(exc, Unauthorized) and not is_api(request) and request.method == "GET":
+        return RedirectResponse(f"/anmelden?next={quote(request.url.path)}", status_code=303)
+    if isinstance(exc, Unauthorized) and is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"}
+    return _respond(request, exc.status, exc.message, exc.errors, headers)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = field_errors(list(exc.errors()), skip_prefix=("body", "query", "path"))
+    if not is_api(request) and any(str(e.get("loc", [""])[0]) == "path" for e in exc.errors()):
+        return error_page(request, 404, _("Diese Seite gibt es nicht."))
+    return _respond(request, 422, _("Bitte prüfen Sie Ihre Eingaben."), errors)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    if exc.status_code == 404:
+        detail = _("Diese Seite gibt es nicht.") if not is_api(request) else _("Nicht gefunden.")
+    return _respond(request, exc.status_code, _(detail) if detail else _(TITLES.get(exc.status_code, "Fehler")),
+                    headers=getattr(exc, "headers", None))
+
+
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", exc)
+    return _respond(request, 503, _("Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es gleich "
+                                    "noch einmal."), headers={"Retry-After": "5"})
+
+
+async def integrity_error(request: Request, exc: Exception) -> Response:
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 409, _("Das widerspricht vorhandenen Daten (z. B. ein Duplikat)."))
+
+
+async def data_error(request: Request, exc: Exception) -> Response:
+    return _respond(request, 422, _("Die Eingabe enthält ungültige Zeichen oder Werte."))
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _respond(request, 500, _("Ein unerwarteter Fehler ist aufgetreten."))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(OperationalError, database_unavailable)
+    app.add_exception_handler(DBAPIError, database_unavailable)
+    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,166 @@
+"""Plain ASGI middleware: locale, CSRF cookie, body size limit and security headers."""
+
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import Forbidden
+from app.settings import get_settings
+from app.web import i18n
+
+CSRF_COOKIE = "qw_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+LANG_COOKIE = "qw_lang"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                jar = SimpleCookie(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is treated as no cookies
+                return {}
+            return {k: v.value for k, v in jar.items()}
+    return {}
+
+
+def is_https(scope: Scope) -> bool:
+    return scope.get("scheme") == "https" or get_settings().cookie_secure
+
+
+def cookie_header(name: str, value: str, *, scope: Scope, max_age: int | None = None,
+                  http_only: bool = True) -> bytes:
+    parts = [f"{name}={value}", "Path=/", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if http_only:
+        parts.append("HttpOnly")
+    if is_https(scope):
+        parts.append("Secure")
+    return "; ".join(parts).encode("latin-1")
+
+
+class SecurityMiddleware:
+    """Sets the request's locale and CSRF token, limits the body size, adds security headers."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        settings = get_settings()
+        path: str = scope["path"]
+        limit = settings.max_import_bytes if path == "/api/v1/import" else settings.max_body_bytes
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    too_large = int(value) > limit
+                except ValueError:
+                    too_large = True
+                if too_large:
+                    await _send_413(scope, send)
+                    return
+
+        cookies = _cookies(scope)
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        lang_query = (query.get("lang") or [None])[0]
+        locale = i18n.pick_locale(lang_query, cookies.get(LANG_COOKIE))
+        token = i18n.current_locale.set(locale)
+        csrf = cookies.get(CSRF_COOKIE)
+        new_csrf = None
+        if not csrf or len(csrf) < 20:
+            csrf = new_csrf = secrets.token_urlsafe(32)
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = csrf
+        state["locale"] = locale
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge()
+            return message
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    if name.decode() not in headers:
+                        headers.raw.append((name, value))
+                if new_csrf:
+                    headers.raw.append((b"set-cookie", cookie_header(CSRF_COOKIE, new_csrf, scope=scope)))
+                if lang_query in i18n.LOCALES:
+                    headers.raw.append((b"set-cookie", cookie_header(
+                        LANG_COOKIE, lang_query, scope=scope, max_age=365 * 24 * 3600)))
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except BodyTooLarge:
+            await _send_413(scope, send)
+        finally:
+            i18n.current_locale.reset(token)
+
+
+async def _send_413(scope: Scope, send: Send) -> None:
+    if scope["path"].startswith("/api/"):
+        body = (b'{"type":"about:blank","title":"Anfrage zu gro\xc3\x9f","status":413,'
+                b'"detail":"Der Inhalt der Anfrage ist zu gro\xc3\x9f."}')
+        ctype = b"application/problem+json"
+    else:
+        body = "<!doctype html><title>413</title><p>Der Inhalt der Anfrage ist zu groß.</p>".encode()
+        ctype = b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close"), *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def csrf_token(request: Request) -> str:
+    return request.scope.get("state", {}).get("csrf_token", "")
+
+
+async def csrf_protect(request: Request) -> None:
+    """Router dependency for pages: unsafe requests must echo the CSRF cookie in a field or header."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD, "")
+            sent = value if isinstance(value, str) else ""
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise Forbidden("Das Formular ist abgelaufen oder ungültig (CSRF-Prüfung). "
+                        "Bitte laden Sie die Seite neu und senden Sie es erneut.")

@@ -1,0 +1,84 @@
+"""Jinja2 with blocks as fragments, gettext, dates in Europe/Berlin and a URL builder."""
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app.settings import ROOT
+from app.web import htmx, i18n
+from app.web.security import csrf_token
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FLASH_COOKIE = "qw_flash"
+
+env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates")), autoescape=True,
+                         extensions=["jinja2.ext.i18n"], auto_reload=False)
+templates = Jinja2Blocks(env=env)
+env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+env.trim_blocks = True
+env.lstrip_blocks = True
+
+
+def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(BERLIN), fmt if fmt != "medium" else "d. MMMM y, HH:mm",
+                           locale=i18n.current_locale.get())
+
+
+def _date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value.astimezone(BERLIN), "d. MMMM y", locale=i18n.current_locale.get())
+
+
+def _number(value: int | float) -> str:
+    return format_decimal(value, locale=i18n.current_locale.get())
+
+
+env.filters["datetime"] = _datetime
+env.filters["date"] = _date
+env.filters["number"] = _number
+env.filters["isodate"] = lambda v: v.astimezone(BERLIN).isoformat() if v else ""
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
+           block: str | None = None, status_code: int = 200) -> Response:
+    """Render a page, or only `block` of it when htmx asks for a fragment."""
+    ctx = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "locale": i18n.current_locale.get(),
+        "flash": unquote(request.cookies.get(FLASH_COOKIE, ""))[:300],
+        **(context or {}),
+    }
+    kwargs = {"block_name": block} if block and htmx.wants_fragment(request) else {}
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    if ctx["flash"]:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(url: str, *, flash: str | None = None, status_code: int = 303) -> RedirectResponse:
+    """Post/redirect/get, with an optional one-time message shown on the next page."""
+    response = RedirectResponse(url, status_code=status_code)
+    if flash:
+        response.set_cookie(FLASH_COOKIE, quote(flash), path="/", httponly=True, samesite="lax", max_age=60)
+    return response
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site relative paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

@@ -1,0 +1,275 @@
+"""Schema of every table (generated from the models by migrations/regenerate_schema.py).
+
+Revision ID: 0001
+Revises:
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import app.db
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('district',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('tile_col', sa.Integer(), nullable=False),
+    sa.Column('tile_row', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_district')),
+    sa.UniqueConstraint('number', name=op.f('uq_district_number')),
+    sa.UniqueConstraint('slug', name=op.f('uq_district_slug'))
+    )
+    op.create_table('document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
+    sa.UniqueConstraint('slug', name=op.f('uq_document_slug'))
+    )
+    op.create_table('outbox_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('to_email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
+    )
+    op.create_index(op.f('ix_outbox_message_next_attempt_at'), 'outbox_message', ['next_attempt_at'], unique=False)
+    op.create_index(op.f('ix_outbox_message_sent_at'), 'outbox_message', ['sent_at'], unique=False)
+    op.create_table('rate_limit_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rate_limit_event'))
+    )
+    op.create_index(op.f('ix_rate_limit_event_created_at'), 'rate_limit_event', ['created_at'], unique=False)
+    op.create_index(op.f('ix_rate_limit_event_key'), 'rate_limit_event', ['key'], unique=False)
+    op.create_table('user_account',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
+    sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=True),
+    sa.Column('organisation_kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('blocked_until', app.db.UTCDateTime(), nullable=True),
+    sa.Column('notify_replies', sa.Boolean(), nullable=False),
+    sa.Column('notify_versions', sa.Boolean(), nullable=False),
+    sa.Column('email_verified_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('deleted_at', app.db.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("role IN ('admin', 'lead', 'moderator', 'expert', 'resident')", name=op.f('ck_user_account_role')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
+    sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
+    )
+    op.create_index(op.f('ix_user_account_role'), 'user_account', ['role'], unique=False)
+    op.create_table('audit_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('target_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_audit_entry_actor_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
+    )
+    op.create_index(op.f('ix_audit_entry_action'), 'audit_entry', ['action'], unique=False)
+    op.create_index(op.f('ix_audit_entry_actor_id'), 'audit_entry', ['actor_id'], unique=False)
+    op.create_index(op.f('ix_audit_entry_created_at'), 'audit_entry', ['created_at'], unique=False)
+    op.create_table('auth_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', app.db.UTCDateTime(), nullable=True),
+    sa.CheckConstraint("kind IN ('session', 'api', 'verify')", name=op.f('ck_auth_token_kind')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_auth_token_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_auth_token_token_hash'))
+    )
+    op.create_index(op.f('ix_auth_token_user_id'), 'auth_token', ['user_id'], unique=False)
+    op.create_table('chapter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_chapter_document_id_document')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chapter'))
+    )
+    op.create_index(op.f('ix_chapter_document_id'), 'chapter', ['document_id'], unique=False)
+    op.create_table('edition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('published_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_edition_document_id_document')),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_edition_published_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_edition')),
+    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_edition_document_id_number'))
+    )
+    op.create_index(op.f('ix_edition_document_id'), 'edition', ['document_id'], unique=False)
+    op.create_table('invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
+    sa.Column('organisation_kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('invited_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('used_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'], name=op.f('fk_invitation_invited_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_invitation_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_hash'))
+    )
+    op.create_index(op.f('ix_invitation_email'), 'invitation', ['email'], unique=False)
+    op.create_table('quarter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('district_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['district_id'], ['district.id'], name=op.f('fk_quarter_district_id_district')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quarter')),
+    sa.UniqueConstraint('number', name=op.f('uq_quarter_number')),
+    sa.UniqueConstraint('slug', name=op.f('uq_quarter_slug'))
+    )
+    op.create_index(op.f('ix_quarter_district_id'), 'quarter', ['district_id'], unique=False)
+    op.create_table('section',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('chapter_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('current_number', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['chapter_id'], ['chapter.id'], name=op.f('fk_section_chapter_id_chapter')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_section'))
+    )
+    op.create_index(op.f('ix_section_chapter_id'), 'section', ['chapter_id'], unique=False)
+    op.create_table('draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_draft_section_id_section')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_draft_updated_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_draft')),
+    sa.UniqueConstraint('section_id', name=op.f('uq_draft_section_id'))
+    )
+    op.create_table('section_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('change_summary', sa.Text(), nullable=False),
+    sa.Column('published_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('published_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['published_by_id'], ['user_account.id'], name=op.f('fk_section_version_published_by_id_user_account')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_section_version_section_id_section')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_section_version')),
+    sa.UniqueConstraint('section_id', 'number', name=op.f('uq_section_version_section_id_number'))
+    )
+    op.create_index(op.f('ix_section_version_section_id'), 'section_version', ['section_id'], unique=False)
+    op.create_table('anchor_mapping',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('old_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('new_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('change', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_anchor_mapping_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_anchor_mapping')),
+    sa.UniqueConstraint('version_id', 'old_anchor', name=op.f('uq_anchor_mapping_version_id_old_anchor'))
+    )
+    op.create_index(op.f('ix_anchor_mapping_version_id'), 'anchor_mapping', ['version_id'], unique=False)
+    op.create_table('edition_section',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('edition_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('chapter_title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['edition_id'], ['edition.id'], name=op.f('fk_edition_section_edition_id_edition')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_edition_section_section_id_section')),
+    sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_edition_section_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_edition_section')),
+    sa.UniqueConstraint('edition_id', 'section_id', name=op.f('uq_edition_section_edition_id_section_id'))
+    )
+    op.create_index(op.f('ix_edition_section_edition_id'), 'edition_section', ['edition_id'], unique=False)
+    op.create_table('paragraph',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_paragraph_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_paragraph')),
+    sa.UniqueConstraint('version_id', 'anchor', name=op.f('uq_paragraph_version_id_anchor'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('paragraph')
+    op.drop_index(op.f('ix_edition_section_edition_id'), table_name='edition_section')
+    op.drop_table('edition_section')
+    op.drop_index(op.f('ix_anchor_mapping_version_id'), table_name='anchor_mapping')
+    op.drop_table('anchor_mapping')
+    op.drop_index(op.f('ix_section_version_section_id'), table_name='section_version')
+    op.drop_table('section_version')
+    op.drop_table('draft')
+    op.drop_index(op.f('ix_section_chapter_id'), table_name='section')
+    op.drop_table('section')
+    op.drop_index(op.f('ix_quarter_district_id'), table_name='quarter')
+    op.drop_table('quarter')
+    op.drop_index(op.f('ix_invitation_email'), table_name='invitation')
+    op.drop_table('invitation')
+    op.drop_index(op.f('ix_edition_document_id'), table_name='edition')
+    op.drop_table('edition')
+    op.drop_index(op.f('ix_chapter_document_id'), table_name='chapter')
+    op.drop_table('chapter')
+    op.drop_index(op.f('ix_auth_token_user_id'), table_name='auth_token')
+    op.drop_table('auth_token')
+    op.drop_index(op.f('ix_audit_entry_created_at'), table_name='audit_entry')
+    op.drop_index(op.f('ix_audit_entry_actor_id'), table_name='audit_entry')
+    op.drop_index(op.f('ix_audit_entry_action'), table_name='audit_entry')
+    op.drop_table('audit_entry')
+    op.drop_index(op.f('ix_user_account_role'), table_name='user_account')
+    op.drop_table('user_account')
+    op.drop_index(op.f('ix_rate_limit_event_key'), table_name='rate_limit_event')
+    op.drop_index(op.f('ix_rate_limit_event_created_at'), table_name='rate_limit_event')
+    op.drop_table('rate_limit_event')
+    op.drop_index(op.f('ix_outbox_message_sent_at'), table_name='outbox_message')
+    op.drop_index(op.f('ix_outbox_message_next_attempt_at'), table_name='outbox_message')
+    op.drop_table('outbox_message')
+    op.drop_table('document')
+    op.drop_table('district')
