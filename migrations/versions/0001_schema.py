@@ -160,6 +160,24 @@ def upgrade() -> None:
     sa.UniqueConstraint('slug', name=op.f('uq_quarter_slug'))
     )
     op.create_index(op.f('ix_quarter_district_id'), 'quarter', ['district_id'], unique=False)
+    op.create_table('round',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('opens_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('closes_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('audience', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("audience IN ('experts', 'residents', 'public')", name=op.f('ck_round_audience')),
+    sa.CheckConstraint("state IN ('planned', 'open', 'closed', 'evaluated')", name=op.f('ck_round_state')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_round_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_round_document_id_document')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_round'))
+    )
+    op.create_index(op.f('ix_round_document_id'), 'round', ['document_id'], unique=False)
     op.create_table('section',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chapter_id', sa.Integer(), nullable=False),
@@ -183,6 +201,51 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_draft')),
     sa.UniqueConstraint('section_id', name=op.f('uq_draft_section_id'))
     )
+    op.create_table('idea',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('quarter_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status_reason', sa.Text(), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=True),
+    sa.Column('lon', sa.Float(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('hidden_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.Column('support_count', sa.Integer(), nullable=False),
+    sa.Column('comment_count', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status IN ('received', 'reviewing', 'adopted', 'declined')", name=op.f('ck_idea_status')),
+    sa.CheckConstraint('(lat IS NULL) = (lon IS NULL)', name=op.f('ck_idea_point')),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_idea_author_id_user_account')),
+    sa.ForeignKeyConstraint(['quarter_id'], ['quarter.id'], name=op.f('fk_idea_quarter_id_quarter')),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_idea_round_id_round')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_idea_section_id_section')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idea'))
+    )
+    op.create_index(op.f('ix_idea_author_id'), 'idea', ['author_id'], unique=False)
+    op.create_index(op.f('ix_idea_category'), 'idea', ['category'], unique=False)
+    op.create_index(op.f('ix_idea_created_at'), 'idea', ['created_at'], unique=False)
+    op.create_index(op.f('ix_idea_quarter_id'), 'idea', ['quarter_id'], unique=False)
+    op.create_index(op.f('ix_idea_round_id'), 'idea', ['round_id'], unique=False)
+    op.create_index(op.f('ix_idea_section_id'), 'idea', ['section_id'], unique=False)
+    op.create_index(op.f('ix_idea_status'), 'idea', ['status'], unique=False)
+    op.create_table('round_section',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_round_section_round_id_round')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_round_section_section_id_section')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_round_section')),
+    sa.UniqueConstraint('round_id', 'section_id', name=op.f('uq_round_section_round_id_section_id'))
+    )
+    op.create_index(op.f('ix_round_section_round_id'), 'round_section', ['round_id'], unique=False)
+    op.create_index(op.f('ix_round_section_section_id'), 'round_section', ['section_id'], unique=False)
     op.create_table('section_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('section_id', sa.Integer(), nullable=False),
@@ -225,6 +288,20 @@ def upgrade() -> None:
     sa.UniqueConstraint('edition_id', 'section_id', name=op.f('uq_edition_section_edition_id_section_id'))
     )
     op.create_index(op.f('ix_edition_section_edition_id'), 'edition_section', ['edition_id'], unique=False)
+    op.create_table('idea_status_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('idea_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('changed_by_id', sa.Integer(), nullable=False),
+    sa.Column('changed_at', app.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['user_account.id'], name=op.f('fk_idea_status_change_changed_by_id_user_account')),
+    sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_idea_status_change_idea_id_idea')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_idea_status_change_section_id_section')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idea_status_change'))
+    )
+    op.create_index(op.f('ix_idea_status_change_idea_id'), 'idea_status_change', ['idea_id'], unique=False)
     op.create_table('paragraph',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -240,15 +317,30 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('paragraph')
+    op.drop_index(op.f('ix_idea_status_change_idea_id'), table_name='idea_status_change')
+    op.drop_table('idea_status_change')
     op.drop_index(op.f('ix_edition_section_edition_id'), table_name='edition_section')
     op.drop_table('edition_section')
     op.drop_index(op.f('ix_anchor_mapping_version_id'), table_name='anchor_mapping')
     op.drop_table('anchor_mapping')
     op.drop_index(op.f('ix_section_version_section_id'), table_name='section_version')
     op.drop_table('section_version')
+    op.drop_index(op.f('ix_round_section_section_id'), table_name='round_section')
+    op.drop_index(op.f('ix_round_section_round_id'), table_name='round_section')
+    op.drop_table('round_section')
+    op.drop_index(op.f('ix_idea_status'), table_name='idea')
+    op.drop_index(op.f('ix_idea_section_id'), table_name='idea')
+    op.drop_index(op.f('ix_idea_round_id'), table_name='idea')
+    op.drop_index(op.f('ix_idea_quarter_id'), table_name='idea')
+    op.drop_index(op.f('ix_idea_created_at'), table_name='idea')
+    op.drop_index(op.f('ix_idea_category'), table_name='idea')
+    op.drop_index(op.f('ix_idea_author_id'), table_name='idea')
+    op.drop_table('idea')
     op.drop_table('draft')
     op.drop_index(op.f('ix_section_chapter_id'), table_name='section')
     op.drop_table('section')
+    op.drop_index(op.f('ix_round_document_id'), table_name='round')
+    op.drop_table('round')
     op.drop_index(op.f('ix_quarter_district_id'), table_name='quarter')
     op.drop_table('quarter')
     op.drop_index(op.f('ix_invitation_email'), table_name='invitation')

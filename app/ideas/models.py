@@ -1,0 +1,71 @@
+"""Ideas of residents for their Quartier."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Text
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+
+
+class Category(StrEnum):
+    begegnung = "begegnung"                        # Begegnung und Nachbarschaft
+    wohnen = "wohnen"                              # Wohnen
+    gesundheit = "gesundheit"                      # Gesundheit und Pflege
+    kinder_jugend_familie = "kinder_jugend_familie"  # Kinder, Jugend und Familie
+    bildung = "bildung"                            # Bildung
+    aelterwerden = "aelterwerden"                  # Älterwerden
+    inklusion = "inklusion"                        # Inklusion und Teilhabe
+    mobilitaet_raum = "mobilitaet_raum"            # Mobilität und öffentlicher Raum
+    kultur_sport = "kultur_sport"                  # Kultur und Sport
+    sonstiges = "sonstiges"                        # Sonstiges
+
+
+class IdeaStatus(StrEnum):
+    received = "received"      # eingegangen
+    reviewing = "reviewing"    # in Prüfung
+    adopted = "adopted"        # aufgenommen in Abschnitt X
+    declined = "declined"      # nicht weiterverfolgt
+
+
+class Idea(SQLModel, table=True):
+    __tablename__ = "idea"
+    __table_args__ = (
+        CheckConstraint("status IN ('received', 'reviewing', 'adopted', 'declined')", name="status"),
+        CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="user_account.id", index=True)
+    quarter_id: int = Field(foreign_key="quarter.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
+    section_id: int | None = Field(default=None, foreign_key="section.id", index=True)
+    title: str = Field(max_length=160)
+    body: str = Field(sa_type=Text)
+    html: str = Field(sa_type=Text)
+    category: str = Field(max_length=32, index=True)
+    status: str = Field(default="received", max_length=16, index=True)
+    status_reason: str = Field(default="", sa_type=Text)
+    lat: float | None = None
+    lon: float | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    hidden_reason: str | None = Field(default=None, sa_type=Text)
+    # Denormalised counters, kept by the discussion service in the same transaction as the vote or comment.
+    support_count: int = 0
+    comment_count: int = 0
+
+
+class IdeaStatusChange(SQLModel, table=True):
+    """History of status changes, each with its written reason."""
+
+    __tablename__ = "idea_status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id", index=True)
+    status: str = Field(max_length=16)
+    reason: str = Field(sa_type=Text)
+    section_id: int | None = Field(default=None, foreign_key="section.id")
+    changed_by_id: int = Field(foreign_key="user_account.id")
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
