@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from app import audit, ratelimit  # noqa: F401
 from app.accounts import models as accounts_models  # noqa: F401
+from app.discussion import models as discussion_models  # noqa: F401
 from app.documents import models as documents_models  # noqa: F401
 from app.ideas import models as ideas_models  # noqa: F401
 from app.notifications import models as notifications_models  # noqa: F401

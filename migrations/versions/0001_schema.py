@@ -273,6 +273,44 @@ def upgrade() -> None:
     sa.UniqueConstraint('version_id', 'old_anchor', name=op.f('uq_anchor_mapping_version_id_old_anchor'))
     )
     op.create_index(op.f('ix_anchor_mapping_version_id'), 'anchor_mapping', ['version_id'], unique=False)
+    op.create_table('comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('section_version_id', sa.Integer(), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('idea_id', sa.Integer(), nullable=True),
+    sa.Column('paragraph_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('quote', sa.Text(), nullable=True),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('depth', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('alignment', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('edited_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('hidden_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('hidden_reason', sa.Text(), nullable=True),
+    sa.Column('erased', sa.Boolean(), nullable=False),
+    sa.Column('up_count', sa.Integer(), nullable=False),
+    sa.Column('down_count', sa.Integer(), nullable=False),
+    sa.CheckConstraint("alignment IN ('support', 'objection', 'note')", name=op.f('ck_comment_alignment')),
+    sa.CheckConstraint('(section_version_id IS NULL) <> (idea_id IS NULL)', name=op.f('ck_comment_one_target')),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_comment_author_id_user_account')),
+    sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_comment_idea_id_idea')),
+    sa.ForeignKeyConstraint(['parent_id'], ['comment.id'], name=op.f('fk_comment_parent_id_comment')),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_comment_round_id_round')),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_comment_section_id_section')),
+    sa.ForeignKeyConstraint(['section_version_id'], ['section_version.id'], name=op.f('fk_comment_section_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment'))
+    )
+    op.create_index(op.f('ix_comment_author_id'), 'comment', ['author_id'], unique=False)
+    op.create_index('ix_comment_idea_created', 'comment', ['idea_id', 'created_at'], unique=False)
+    op.create_index(op.f('ix_comment_parent_id'), 'comment', ['parent_id'], unique=False)
+    op.create_index(op.f('ix_comment_round_id'), 'comment', ['round_id'], unique=False)
+    op.create_index('ix_comment_section_created', 'comment', ['section_id', 'created_at'], unique=False)
+    op.create_index('ix_comment_version_anchor', 'comment', ['section_version_id', 'paragraph_anchor'], unique=False)
     op.create_table('edition_section',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('edition_id', sa.Integer(), nullable=False),
@@ -313,14 +351,60 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_paragraph')),
     sa.UniqueConstraint('version_id', 'anchor', name=op.f('uq_paragraph_version_id_anchor'))
     )
+    op.create_table('comment_edit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('alignment', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('edited_at', app.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_comment_edit_comment_id_comment')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_edit'))
+    )
+    op.create_index(op.f('ix_comment_edit_comment_id'), 'comment_edit', ['comment_id'], unique=False)
+    op.create_table('vote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('section_version_id', sa.Integer(), nullable=True),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('idea_id', sa.Integer(), nullable=True),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(), nullable=False),
+    sa.CheckConstraint('(CASE WHEN section_version_id IS NULL THEN 0 ELSE 1 END + CASE WHEN comment_id IS NULL THEN 0 ELSE 1 END + CASE WHEN idea_id IS NULL THEN 0 ELSE 1 END) = 1', name=op.f('ck_vote_one_target')),
+    sa.CheckConstraint('value IN (1, -1)', name=op.f('ck_vote_value')),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_vote_comment_id_comment')),
+    sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_vote_idea_id_idea')),
+    sa.ForeignKeyConstraint(['section_version_id'], ['section_version.id'], name=op.f('fk_vote_section_version_id_section_version')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_vote_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_vote')),
+    sa.UniqueConstraint('user_id', 'comment_id', name=op.f('uq_vote_user_id_comment_id')),
+    sa.UniqueConstraint('user_id', 'idea_id', name=op.f('uq_vote_user_id_idea_id')),
+    sa.UniqueConstraint('user_id', 'section_version_id', name=op.f('uq_vote_user_id_section_version_id'))
+    )
+    op.create_index('ix_vote_comment_id', 'vote', ['comment_id'], unique=False)
+    op.create_index('ix_vote_idea_id', 'vote', ['idea_id'], unique=False)
+    op.create_index('ix_vote_section_version_value', 'vote', ['section_version_id', 'value'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_vote_section_version_value', table_name='vote')
+    op.drop_index('ix_vote_idea_id', table_name='vote')
+    op.drop_index('ix_vote_comment_id', table_name='vote')
+    op.drop_table('vote')
+    op.drop_index(op.f('ix_comment_edit_comment_id'), table_name='comment_edit')
+    op.drop_table('comment_edit')
     op.drop_table('paragraph')
     op.drop_index(op.f('ix_idea_status_change_idea_id'), table_name='idea_status_change')
     op.drop_table('idea_status_change')
     op.drop_index(op.f('ix_edition_section_edition_id'), table_name='edition_section')
     op.drop_table('edition_section')
+    op.drop_index('ix_comment_version_anchor', table_name='comment')
+    op.drop_index('ix_comment_section_created', table_name='comment')
+    op.drop_index(op.f('ix_comment_round_id'), table_name='comment')
+    op.drop_index(op.f('ix_comment_parent_id'), table_name='comment')
+    op.drop_index('ix_comment_idea_created', table_name='comment')
+    op.drop_index(op.f('ix_comment_author_id'), table_name='comment')
+    op.drop_table('comment')
     op.drop_index(op.f('ix_anchor_mapping_version_id'), table_name='anchor_mapping')
     op.drop_table('anchor_mapping')
     op.drop_index(op.f('ix_section_version_section_id'), table_name='section_version')
