@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench worker schema clean
+.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench worker schema clean
 
 run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
 	$(BIN)/python -m app migrate
@@ -48,3 +48,7 @@ worker: ## deliver queued e-mails continuously
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
+
+messages: ## extract German msgids and merge them into the English catalogue (app/locale/en)
+	$(BIN)/pybabel extract -F app/locale/babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location --omit-header --sort-output -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d app/locale -l en -D messages --no-fuzzy-matching --ignore-obsolete

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Field, Session, SQLModel, select
 
-from app.db import UTCDateTime, new_session, utcnow
+from app.db import UTCDateTime, utcnow
 from app.errors import RateLimited
 
 
@@ -34,12 +34,12 @@ def check(session: Session, keys: list[str], *, limit: int, window_seconds: int)
             )
 
 
-def hit_independent(keys: list[str]) -> None:
-    """Record events in their own transaction, so they survive the caller's rollback (failed logins)."""
-    with new_session(writer=True) as session:
-        for key in keys:
-            session.add(RateLimitEvent(key=key))
-        session.commit()
+def record_failure(session: Session, keys: list[str]) -> None:
+    """Discard the caller's pending work and commit one event per key (failed logins must count)."""
+    session.rollback()
+    for key in keys:
+        session.add(RateLimitEvent(key=key))
+    session.commit()
 
 
 def hit(session: Session, keys: list[str], *, limit: int, window_seconds: int) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
+from app.web.i18n import N_
 
 
 class Role(StrEnum):
@@ -19,6 +20,10 @@ class Role(StrEnum):
 
 ROLE_VALUES = tuple(r.value for r in Role)
 
+# German labels (gettext msgids) of roles and organisation kinds, for pages.
+ROLE_LABELS = {"admin": N_("Administration"), "lead": N_("Projektleitung"), "moderator": N_("Moderation"),
+               "expert": N_("Expert*in"), "resident": N_("Bürger*in")}
+
 
 class OrganisationKind(StrEnum):
     amt = "amt"
@@ -27,6 +32,11 @@ class OrganisationKind(StrEnum):
     verein = "verein"
     wissenschaft = "wissenschaft"
     sonstige = "sonstige"
+
+
+ORGANISATION_KIND_LABELS = {"amt": N_("Amt"), "traeger": N_("Träger"),
+                            "wohnungsunternehmen": N_("Wohnungsunternehmen"), "verein": N_("Verein"),
+                            "wissenschaft": N_("Wissenschaft"), "sonstige": N_("Sonstige")}
 
 
 class User(SQLModel, table=True):

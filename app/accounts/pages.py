@@ -7,16 +7,18 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from app.accounts import policy, service
-from app.accounts.models import OrganisationKind, Role, User
+from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, OrganisationKind, Role, User
 from app.accounts.schemas import AcceptInvitationIn, InvitationIn, RegisterIn, RoleChange, TokenIn
 from app.deps import SESSION_COOKIE, CurrentUser, SessionDep, page_router, require_roles
 from app.errors import DomainError, Invalid
 from app.validation import parse
 from app.web.i18n import gettext as _
 from app.web.security import is_https
-from app.web.templating import redirect, render, safe_next
+from app.web.templating import env, redirect, render, safe_next
 
 router = page_router()
+env.globals["role_label"] = lambda role: _(ROLE_LABELS.get(role, role))
+env.globals["organisation_kind_label"] = lambda kind: _(ORGANISATION_KIND_LABELS.get(kind, kind or ""))
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
 Inviter = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
 
@@ -173,4 +175,4 @@ def change_role(user_id: int, admin: Admin, session: SessionDep, role: str = For
     data = parse(RoleChange, {"role": role, "organisation": organisation})
     changed = service.change_role(session, actor=admin, user_id=user_id, data=data)
     return redirect("/verwaltung/nutzer", flash=_("Die Rolle von {name} ist jetzt „{role}“.").format(
-        name=changed.display_name, role=_(changed.role)))
+        name=changed.display_name, role=_(ROLE_LABELS[changed.role])))

@@ -121,7 +121,7 @@ def authenticate(session: Session, *, data: TokenIn, ip: str) -> User:
     user = _user_by_email(session, email)
     ok = passwords.verify_password(user.password_hash if user else None, data.password)
     if not ok or user is None or not user.is_active or user.deleted_at is not None:
-        ratelimit.hit_independent(keys)
+        ratelimit.record_failure(session, keys)
         raise Unauthorized(_("E-Mail-Adresse oder Passwort ist falsch."))
     if user.email_verified_at is None:
         raise Unauthorized(_("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail."))

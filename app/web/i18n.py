@@ -46,3 +46,8 @@ def pick_locale(query: str | None, cookie: str | None) -> str:
         if candidate in LOCALES:
             return candidate
     return DEFAULT_LOCALE
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message

@@ -1,0 +1,125 @@
+"""The accounts API: tokens, me, registration, users, roles, invitations, audit."""
+
+from tests.helpers import PASSWORD, api_token, link_in, make_user, outbox
+
+
+def test_token_me_and_revoke(client):
+    user = make_user("expert", email="e@example.org", organisation="Jugendhaus West")
+    response = client.post("/api/v1/tokens", json={"email": "e@example.org", "password": PASSWORD})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["user"]["role"] == "expert"
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    me = client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200
+    assert me.json()["organisation"] == "Jugendhaus West"
+    assert me.json()["id"] == user.id
+    assert client.delete("/api/v1/tokens/current", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_unauthenticated_and_bad_tokens_get_401_problem(client):
+    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic abc"}):
+        response = client.get("/api/v1/me", headers=headers)
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["status"] == 401
+
+
+def test_session_cookie_does_not_authenticate_the_api(client):
+    from tests.helpers import login
+
+    login(client, make_user("admin"))
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_wrong_password_gives_one_answer(client):
+    make_user("resident", email="r@example.org")
+    wrong = client.post("/api/v1/tokens", json={"email": "r@example.org", "password": "nope-nope-nope"})
+    unknown = client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "nope-nope-nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+
+
+def test_validation_errors_are_problem_details_with_fields(client):
+    response = client.post("/api/v1/register", json={"email": "kaputt", "display_name": "", "password": "x"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == 422
+    fields = {e["field"] for e in body["errors"]}
+    assert {"email", "display_name", "password"} <= fields
+    assert all(e["message"] for e in body["errors"])
+    assert outbox() == []
+
+
+def test_malformed_json_is_422_not_500(client):
+    response = client.post("/api/v1/tokens", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+
+
+def test_register_via_api_then_confirm_and_get_token(client):
+    response = client.post("/api/v1/register", json={"email": "neu@example.org", "display_name": "Nachbarin",
+                                                      "password": PASSWORD})
+    assert response.status_code == 202
+    assert client.post("/api/v1/tokens", json={"email": "neu@example.org", "password": PASSWORD}).status_code == 401
+    client.get(link_in(outbox("neu@example.org")[0].body, "/konto/bestaetigen/"))
+    assert client.post("/api/v1/tokens", json={"email": "neu@example.org", "password": PASSWORD}).status_code == 201
+
+
+def test_only_admin_creates_users_and_changes_roles(client):
+    admin = make_user("admin")
+    lead = make_user("lead")
+    payload = {"email": "mod@example.org", "display_name": "Moderation", "role": "moderator", "password": PASSWORD}
+    assert client.post("/api/v1/users", json=payload).status_code == 401
+    assert client.post("/api/v1/users", json=payload, headers=api_token(client, lead)).status_code == 403
+    admin_headers = api_token(client, admin)
+    created = client.post("/api/v1/users", json=payload, headers=admin_headers)
+    assert created.status_code == 201
+    assert created.json()["role"] == "moderator"
+    duplicate = client.post("/api/v1/users", json=payload, headers=admin_headers)
+    assert duplicate.status_code == 409
+    bad_role = client.post("/api/v1/users", json={**payload, "email": "z@example.org", "role": "king"},
+                           headers=admin_headers)
+    assert bad_role.status_code == 422
+
+    user_id = created.json()["id"]
+    changed = client.put(f"/api/v1/users/{user_id}/role", json={"role": "lead", "organisation": "Sozialamt"},
+                         headers=admin_headers)
+    assert changed.status_code == 200 and changed.json()["role"] == "lead"
+    assert client.put("/api/v1/users/99999/role", json={"role": "lead"}, headers=admin_headers).status_code == 404
+
+    log = client.get("/api/v1/audit", headers=admin_headers).json()
+    actions = [e["action"] for e in log["items"]]
+    assert "user.role" in actions and "user.create" in actions
+    assert client.get("/api/v1/audit", headers=api_token(client, make_user("expert"))).status_code == 403
+
+
+def test_invitation_via_api_is_single_use(client):
+    lead = make_user("lead")
+    response = client.post("/api/v1/invitations", json={"email": "exp@example.org", "organisation": "SWSG"},
+                           headers=api_token(client, lead))
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert response.json()["url"].endswith(token)
+    accept = client.post(f"/api/v1/invitations/{token}/accept",
+                         json={"display_name": "Eva Expertin", "password": PASSWORD})
+    assert accept.status_code == 201
+    assert accept.json()["role"] == "expert" and accept.json()["organisation"] == "SWSG"
+    again = client.post(f"/api/v1/invitations/{token}/accept", json={"display_name": "Eva", "password": PASSWORD})
+    assert again.status_code == 404
+    resident = make_user("resident")
+    refused = client.post("/api/v1/invitations", json={"email": "a@example.org", "organisation": "X e.V."},
+                          headers=api_token(client, resident))
+    assert refused.status_code == 403
+
+
+def test_my_data_export_and_pagination_bounds(client):
+    admin = make_user("admin")
+    headers = api_token(client, admin)
+    data = client.get("/api/v1/me/export", headers=headers).json()
+    assert data["account"]["role"] == "admin"
+    assert client.get("/api/v1/users?per_page=201", headers=headers).status_code == 422
+    assert client.get("/api/v1/users?page=-1", headers=headers).status_code == 422
+    assert client.get("/api/v1/users?page=abc", headers=headers).status_code == 422
+    page = client.get("/api/v1/users?page=999", headers=headers).json()
+    assert page["items"] == [] and page["total"] == 1
