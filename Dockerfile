@@ -1,0 +1,22 @@
+# Quartierswerkstatt: migrations at start, then uvicorn workers; PostgreSQL via QW_DATABASE_URL.
+FROM node:20-slim AS assets
+WORKDIR /src
+COPY package.json ./
+RUN npm install --omit=dev --no-audit --no-fund
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 QW_ENVIRONMENT=production WEB_CONCURRENCY=2
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN pip install --no-cache-dir .
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY templates ./templates
+COPY static ./static
+COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js ./static/vendor/htmx.min.js
+RUN useradd --system --home /app qw && mkdir -p /app/var && chown qw /app/var
+USER qw
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["sh", "-c", "python -m app migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --forwarded-allow-ips='*'"]
