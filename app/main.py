@@ -5,6 +5,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import api
 from app.accounts import pages as accounts_pages
+from app.ideas import pages as ideas_pages
 from app.quartiere import pages as quartiere_pages
 from app.settings import ROOT
 from app.site import pages as site_pages
@@ -20,7 +21,7 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
-    for module in (site_pages, accounts_pages, quartiere_pages):
+    for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages):
         app.include_router(module.router)
     return app
 

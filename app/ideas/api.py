@@ -1,0 +1,56 @@
+"""JSON API of ideas (API.md): list with filters and search, submit, one idea, status changes."""
+
+from fastapi import Query
+
+from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
+from app.ideas import service
+from app.ideas.schemas import IdeaDetailOut, IdeaIn, IdeaOut, QuarterRef, StatusChangeOut, StatusIn
+from app.schemas import Page
+
+router = api_router(tags=["ideas"])
+
+
+def _out(row: service.IdeaRow) -> dict:
+    i = row.idea
+    return {"id": i.id, "title": i.title, "body": i.body, "html": i.html, "category": i.category,
+            "category_label": row.category_label, "status": i.status, "status_label": row.status_label,
+            "status_reason": i.status_reason, "quarter": QuarterRef.model_validate(row.quarter, from_attributes=True),
+            "district": QuarterRef.model_validate(row.district, from_attributes=True), "round_id": i.round_id,
+            "section_id": i.section_id, "lat": i.lat, "lon": i.lon, "author": row.author,
+            "created_at": i.created_at, "support_count": i.support_count, "comment_count": i.comment_count,
+            "url": f"/ideen/{i.id}"}
+
+
+def _detail(session, idea_id: int, viewer) -> IdeaDetailOut:
+    d = service.idea_detail(session, idea_id=idea_id, viewer=viewer)
+    return IdeaDetailOut(**_out(d.row), history=[StatusChangeOut.model_validate(h.change) for h in d.history])
+
+
+@router.get("/ideas", response_model=Page[IdeaOut])
+def list_ideas(session: SessionDep, district: str = Query("", max_length=80), quarter: str = Query("", max_length=80),
+               category: str = Query("", max_length=32), status: str = Query("", max_length=16),
+               round: str = Query("", max_length=12), q: str = Query("", max_length=200),
+               sort: str = Query("new", max_length=16), page: int = Query(1, ge=1, le=service.MAX_PAGE),
+               per_page: int = Query(50, ge=1, le=200)):
+    filters = service.IdeaFilter(district=district, quarter=quarter, category=category, status=status, round=round,
+                                 q=q, sort=sort)
+    result = service.list_ideas(session, filters=filters, page=page, per_page=per_page, strict=True)
+    return Page(items=[IdeaOut(**_out(r)) for r in result.rows], page=page, per_page=per_page, total=result.total)
+
+
+@router.post("/ideas", status_code=201, response_model=IdeaDetailOut)
+def create_idea(data: IdeaIn, user: CurrentUser, session: SessionDep):
+    idea = service.create_idea(session, actor=user, data=data)
+    return _detail(session, idea.id, user)
+
+
+@router.get("/ideas/{idea_id}", response_model=IdeaDetailOut)
+def get_idea(idea_id: int, session: SessionDep, user: OptionalUser):
+    # Hidden ideas never appear in the API, not even to moderation (they use the moderation queue).
+    return _detail(session, idea_id, None)
+
+
+@router.put("/ideas/{idea_id}/status", response_model=IdeaDetailOut)
+def set_status(idea_id: int, data: StatusIn, user: CurrentUser, session: SessionDep):
+    service.set_status(session, actor=user, idea_id=idea_id, data=data)
+    return _detail(session, idea_id, user)

@@ -1,0 +1,149 @@
+"""HTML pages of ideas: browse with map and filters, submit, one idea with its status history."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from fastapi import Form, Request
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
+from app.errors import DomainError
+from app.ideas import policy, service
+from app.ideas.models import Idea
+from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
+from app.quartiere import geometry, mapview
+from app.quartiere.reference import ATTRIBUTION
+from app.validation import parse
+from app.web.i18n import gettext as _
+from app.web.templating import redirect, render
+
+router = page_router()
+
+# Other domains (discussion: comments and support) add context to the idea page without this module
+# importing them: each hook returns a dict merged into the template context.
+IDEA_EXTENSIONS: list[Callable[[Request, Session, Idea, User | None], dict]] = []
+
+
+def _href(path: str, params: dict) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def ideas_map(b: service.Browse, *, path: str = "/ideen") -> mapview.MapView:
+    """The map for a filter state: all Bezirke, or the Stadtteile of the chosen Bezirk."""
+    r = b.ideas.filter
+    geo = geometry.provider()
+    if r.district is None:
+        areas = [mapview.Area(d.id, d.name, b.district_counts.get(d.id, 0),
+                              _href(path, r.params(district=d.slug, quarter="", page="")))
+                 for d in b.places.districts.values()]
+        return mapview.build(geo.districts(), areas, title=_("Ideen nach Stadtbezirk"))
+    quarters = [q for q in b.places.quarters.values() if q.district_id == r.district.id]
+    areas = [mapview.Area(q.id, q.name, b.quarter_counts.get(q.id, 0),
+                          _href(path, r.params(district=r.district.slug, quarter=q.slug)))
+             for q in quarters]
+    return mapview.build(geo.quarters(r.district.id), areas,
+                         title=_("Ideen nach Stadtteil im Stadtbezirk {name}").format(name=r.district.name))
+
+
+@router.get("/ideen", name="ideas")
+def ideas(request: Request, session: SessionDep, district: str = "", quarter: str = "", category: str = "",
+          status: str = "", round: str = "", q: str = "", sort: str = "new", page: int = 1):
+    filters = service.IdeaFilter(district=district, quarter=quarter, category=category, status=status,
+                                 round=round, q=q, sort=sort)
+    b = service.browse(session, filters=filters, page=page)
+    r = b.ideas.filter
+    return render(request, "ideas/index.html", {
+        "b": b, "list": b.ideas, "f": r, "map": ideas_map(b), "choices": service.filter_choices(session),
+        "page_href": lambda n: _href("/ideen", r.params(page=n if n > 1 else "")),
+        "reset_href": "/ideen", "attribution": ATTRIBUTION,
+        "up_href": _href("/ideen", r.params(district="", quarter="")) if r.district else None,
+    }, block="results")
+
+
+def _chooser_map(session: Session, bezirk: str) -> mapview.MapView | None:
+    """The map on the submission form: click a Bezirk, then a Stadtteil, to preselect it."""
+    b = service.browse(session, filters=service.IdeaFilter(district=bezirk), per_page=1)
+    r = b.ideas.filter
+    geo = geometry.provider()
+    if r.district is None:
+        areas = [mapview.Area(d.id, d.name, b.district_counts.get(d.id, 0), _href("/ideen/neu", {"bezirk": d.slug}))
+                 for d in b.places.districts.values()]
+        return mapview.build(geo.districts(), areas, title=_("Stadtbezirk auf der Karte wählen"))
+    areas = [mapview.Area(q.id, q.name, b.quarter_counts.get(q.id, 0),
+                          _href("/ideen/neu", {"bezirk": r.district.slug, "stadtteil": q.id}) + "#idee-formular")
+             for q in b.places.quarters.values() if q.district_id == r.district.id]
+    return mapview.build(geo.quarters(r.district.id), areas,
+                         title=_("Stadtteil im Stadtbezirk {name} wählen").format(name=r.district.name))
+
+
+def _form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
+          message: str = "", bezirk: str = "", status_code: int = 200):
+    ctx = service.form_context(session, user=user)
+    chooser = _chooser_map(session, bezirk) if ctx["state"].allowed else None
+    return render(request, "ideas/new.html", {
+        **ctx, "values": values, "errors": errors or {}, "message": message, "chooser": chooser,
+        "bezirk": bezirk, "title_max": TITLE_MAX, "body_max": BODY_MAX}, status_code=status_code)
+
+
+@router.get("/ideen/neu", name="new_idea")
+def new_idea(request: Request, session: SessionDep, user: OptionalUser, bezirk: str = "", stadtteil: str = ""):
+    return _form(request, session, user, values={"quarter_id": stadtteil[:10]}, bezirk=bezirk[:80])
+
+
+def _number(value: str) -> float | str | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value  # validation reports it
+
+
+@router.post("/ideen")
+def create_idea(request: Request, session: SessionDep, user: CurrentUser, title: str = Form(""),
+                body: str = Form(""), category: str = Form(""), quarter_id: str = Form(""),
+                section_id: str = Form(""), lat: str = Form(""), lon: str = Form("")):
+    values = {"title": title, "body": body, "category": category, "quarter_id": quarter_id,
+              "section_id": section_id, "lat": lat, "lon": lon}
+    try:
+        data = parse(IdeaIn, {"title": title, "body": body, "category": category, "quarter_id": quarter_id or None,
+                              "section_id": section_id or None, "lat": _number(lat), "lon": _number(lon)})
+        idea = service.create_idea(session, actor=user, data=data)
+    except DomainError as exc:
+        return _form(request, session, user, values=values, errors=dict(exc.errors), message=exc.message,
+                     status_code=exc.status)
+    return redirect(f"/ideen/{idea.id}", flash=_("Danke! Ihre Idee ist eingegangen."))
+
+
+@router.get("/ideen/{idea_id}", name="idea")
+def idea_page(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
+    detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
+    ctx = {"d": detail, "idea": detail.idea, "can_set_status": policy.can_set_status(user),
+           "statuses": service.filter_choices(session)["statuses"] if policy.can_set_status(user) else [],
+           "sections": service.section_choices(session) if policy.can_set_status(user) else [],
+           "values": {}, "errors": {}}
+    for extension in IDEA_EXTENSIONS:
+        ctx.update(extension(request, session, detail.idea, user))
+    return render(request, "ideas/detail.html", ctx)
+
+
+@router.post("/ideen/{idea_id}/status")
+def set_status(request: Request, idea_id: int, session: SessionDep, user: CurrentUser, status: str = Form(""),
+               reason: str = Form(""), section_id: str = Form("")):
+    try:
+        data = parse(StatusIn, {"status": status, "reason": reason, "section_id": section_id or None})
+        service.set_status(session, actor=user, idea_id=idea_id, data=data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
+        ctx = {"d": detail, "idea": detail.idea, "can_set_status": True,
+               "statuses": service.filter_choices(session)["statuses"], "sections": service.section_choices(session),
+               "values": {"status": status, "reason": reason, "section_id": section_id},
+               "errors": dict(exc.errors), "message": exc.message}
+        for extension in IDEA_EXTENSIONS:
+            ctx.update(extension(request, session, detail.idea, user))
+        return render(request, "ideas/detail.html", ctx, status_code=exc.status)
+    return redirect(f"/ideen/{idea_id}#status", flash=_("Der Status der Idee ist geändert."))

@@ -1,0 +1,28 @@
+"""Who may do what with ideas: named predicates used by pages and API alike."""
+
+from app.accounts.models import Role, User
+from app.accounts.policy import has_role, is_blocked
+from app.ideas.models import Idea
+from app.rounds.models import Round
+
+# Residents submit ideas; experts and the project lead may too (they often bring ideas from their
+# Quartier). Moderation and administration stay neutral and do not submit.
+SUBMITTER_ROLES = (Role.resident, Role.expert, Role.lead)
+
+
+def can_submit_idea(user: User | None, round_: Round | None) -> bool:
+    return round_ is not None and has_role(user, *SUBMITTER_ROLES) and not is_blocked(user)
+
+
+def may_ever_submit(user: User | None) -> bool:
+    """Whether the role could submit at all (to decide which message to show)."""
+    return user is None or has_role(user, *SUBMITTER_ROLES)
+
+
+def can_set_status(user: User | None) -> bool:
+    return has_role(user, Role.lead, Role.moderator)
+
+
+def can_see_idea(user: User | None, idea: Idea) -> bool:
+    """Hidden ideas are visible only to moderation and the project lead."""
+    return idea.hidden_at is None or has_role(user, Role.moderator, Role.lead)

@@ -1,0 +1,114 @@
+"""Input and output shapes of the ideas domain."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from app.ideas.models import Category, IdeaStatus
+
+# Stuttgart's extent, generously rounded (DESIGN.md): a located idea must lie inside.
+LAT_MIN, LAT_MAX = 48.69, 48.87
+LON_MIN, LON_MAX = 9.03, 9.32
+TITLE_MAX = 160
+BODY_MAX = 10_000
+REASON_MAX = 5_000
+
+OUTSIDE_LAT = "Dieser Ort liegt nicht in Stuttgart: die Breite muss zwischen 48,69 und 48,87 °N liegen."
+OUTSIDE_LON = "Dieser Ort liegt nicht in Stuttgart: die Länge muss zwischen 9,03 und 9,32 °O liegen."
+HALF_POINT = "Bitte geben Sie Breite und Länge zusammen an – oder keins von beiden."
+
+
+def _one_line(value: str) -> str:
+    value = " ".join(value.split())
+    if any(ord(c) < 32 for c in value):
+        raise ValueError("Steuerzeichen sind nicht erlaubt.")
+    return value
+
+
+class IdeaIn(BaseModel):
+    title: str = Field(min_length=3, max_length=TITLE_MAX)
+    body: str = Field(min_length=10, max_length=BODY_MAX)
+    category: Category
+    quarter_id: int = Field(ge=1, le=100_000)
+    section_id: int | None = Field(default=None, ge=1)
+    lat: float | None = None
+    lon: float | None = Field(default=None, validate_default=True)
+
+    _clean_title = field_validator("title")(_one_line)
+
+    @field_validator("body")
+    @classmethod
+    def _strip_body(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("Steuerzeichen sind nicht erlaubt.")
+        return value.strip()
+
+    @field_validator("lat")
+    @classmethod
+    def _lat_in_stuttgart(cls, value: float | None) -> float | None:
+        if value is not None and not (LAT_MIN <= value <= LAT_MAX):
+            raise ValueError(OUTSIDE_LAT)
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon_in_stuttgart(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and not (LON_MIN <= value <= LON_MAX):
+            raise ValueError(OUTSIDE_LON)
+        if "lat" in info.data and (info.data["lat"] is None) != (value is None):
+            raise ValueError(HALF_POINT)
+        return value
+
+
+class StatusIn(BaseModel):
+    status: IdeaStatus
+    reason: str = Field(min_length=10, max_length=REASON_MAX)
+    section_id: int | None = Field(default=None, ge=1)
+
+    @field_validator("reason")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class QuarterRef(BaseModel):
+    id: int
+    number: int
+    name: str
+    slug: str
+
+
+class StatusChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    status: str
+    reason: str
+    section_id: int | None
+    changed_at: datetime
+
+
+class IdeaOut(BaseModel):
+    id: int
+    title: str
+    body: str
+    html: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    status_reason: str
+    quarter: QuarterRef
+    district: QuarterRef
+    round_id: int | None
+    section_id: int | None
+    lat: float | None
+    lon: float | None
+    author: str
+    created_at: datetime
+    support_count: int
+    comment_count: int
+    url: str
+
+
+class IdeaDetailOut(IdeaOut):
+    history: list[StatusChangeOut]

@@ -1,0 +1,132 @@
+"""The choropleth map as data for the SVG template: shapes from a geometry Layer, counts, links, legend.
+
+It knows nothing about tiles or boundaries: it consumes {id: Shape(path, label position)} only.
+"""
+
+from dataclasses import dataclass
+from math import ceil
+
+from app.quartiere.geometry import Layer
+from app.web.i18n import gettext as _
+from app.web.i18n import ngettext
+
+# A single-hue sequential blue scale (ColorBrewer "Blues"), safe for colour-blind readers; class 0 is
+# "no ideas". Each fill carries the label colour that keeps at least 4.5:1 contrast (tested).
+PALETTE = [
+    ("#f7fbff", "#1d2433"),
+    ("#c6dbef", "#1d2433"),
+    ("#6baed6", "#1d2433"),
+    ("#2171b5", "#ffffff"),
+    ("#08306b", "#ffffff"),
+]
+
+
+@dataclass(frozen=True)
+class Area:
+    id: int
+    name: str
+    count: int
+    href: str
+
+
+@dataclass(frozen=True)
+class Tile:
+    area: Area
+    path: str
+    label_x: float
+    label_y: float
+    lines: list[str]
+    fill: str
+    ink: str
+    css_class: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.area.name}: " + ngettext("%(num)d Idee", "%(num)d Ideen", self.area.count) % {
+            "num": self.area.count}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    fill: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MapView:
+    title: str
+    view_box: str
+    tiles: list[Tile]
+    legend: list[LegendEntry]
+    schematic: bool
+    total: int
+
+
+def classes(max_count: int) -> list[tuple[int, int, int]]:
+    """[(palette index, low, high)] for counts ≥ 1: up to four equal-interval classes up to the maximum."""
+    if max_count <= 0:
+        return []
+    result: list[tuple[int, int, int]] = []
+    low = 1
+    for k in range(1, 5):
+        high = ceil(k * max_count / 4)
+        if high >= low:
+            result.append((k, low, high))
+            low = high + 1
+    return result
+
+
+def class_of(count: int, bands: list[tuple[int, int, int]]) -> int:
+    if count <= 0:
+        return 0
+    for k, _low, high in bands:
+        if count <= high:
+            return k
+    return bands[-1][0] if bands else 0
+
+
+def wrap(name: str, width: float, char_px: float = 7.6) -> list[str]:
+    """Split a long name at a hyphen or space into at most two lines that fit the tile."""
+    if len(name) * char_px <= width:
+        return [name]
+    for sep in ("-", " ", "/"):
+        if sep in name:
+            i = name.rfind(sep, 0, len(name) // 2 + 4)
+            if i <= 0:
+                i = name.find(sep)
+            head = name[: i + 1] if sep != " " else name[:i]
+            return [head.strip(), name[i + 1:].strip()]
+    return [name]
+
+
+def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
+    bands = classes(max((a.count for a in areas), default=0))
+    tiles = []
+    for area in areas:
+        shape = layer.shapes.get(area.id)
+        if shape is None:
+            continue
+        k = class_of(area.count, bands)
+        fill, ink = PALETTE[k]
+        tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
+                          lines=wrap(area.name, shape.width), fill=fill, ink=ink, css_class=k))
+    legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))]
+    for k, low, high in bands:
+        text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)
+        legend.append(LegendEntry(PALETTE[k][0], text))
+    return MapView(title=title, view_box=layer.view_box, tiles=tiles, legend=legend, schematic=layer.schematic,
+                   total=sum(a.count for a in areas))
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
