@@ -15,6 +15,7 @@ COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
 COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js ./static/vendor/htmx.min.js
+COPY --from=assets /src/node_modules/swagger-ui-dist/swagger-ui-bundle.js /src/node_modules/swagger-ui-dist/swagger-ui.css ./static/vendor/swagger-ui/
 RUN useradd --system --home /app qw && mkdir -p /app/var && chown qw /app/var
 USER qw
 EXPOSE 8000

@@ -26,6 +26,8 @@ vendor: ## front-end libraries from the npm registry, copied to static/vendor (g
 	npm install --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/swagger-ui/
 
 test: setup-dev ## the whole suite (SQLite; set QW_TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/ruff check app tests migrations

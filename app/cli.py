@@ -26,11 +26,17 @@ def create_admin(email: str = typer.Option(..., prompt=True),
     from app.accounts.models import Role
     from app.accounts.schemas import UserCreate
     from app.db import new_session
+    from app.errors import DomainError
     from app.validation import parse
 
-    with new_session(writer=True) as session:
-        data = parse(UserCreate, {"email": email, "display_name": name, "role": Role.admin, "password": password})
-        user = service.create_user(session, actor=None, data=data)
+    try:
+        with new_session(writer=True) as session:
+            data = parse(UserCreate, {"email": email, "display_name": name, "role": Role.admin, "password": password})
+            user = service.create_user(session, actor=None, data=data)
+    except DomainError as exc:
+        details = "; ".join(f"{field}: {message}" for field, message in exc.errors)
+        typer.echo(f"Fehler: {exc.message} {details}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"Administrationskonto {user.email} angelegt (id {user.id}).")
 
 

@@ -100,3 +100,10 @@ def test_unreachable_database_gives_503_and_recovers(client, monkeypatch):
     assert client.get("/healthz").status_code == 200
     assert client.post("/api/v1/tokens", json={"email": user.email, "password": "richtig-langes-passwort"}
                        ).status_code == 201
+
+
+def test_openapi_and_interactive_docs(client):
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/districts" in spec["paths"] and "/api/v1/tokens" in spec["paths"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static/js/api-docs.js" in docs.text

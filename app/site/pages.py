@@ -25,6 +25,12 @@ def privacy(request: Request):
     return render(request, "pages/privacy.html", {"attribution": ATTRIBUTION})
 
 
+@router.get("/docs", name="api_docs")
+def api_docs(request: Request):
+    """Interactive API documentation (Swagger UI from the npm registry, started by our own script file)."""
+    return render(request, "pages/api_docs.html")
+
+
 @router.get("/healthz", include_in_schema=True, tags=["system"])
 def healthz():
     ok = service.database_ok()
