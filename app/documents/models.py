@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -30,13 +30,17 @@ class Chapter(SQLModel, table=True):
 
 
 class Section(SQLModel, table=True):
-    """An Abschnitt; numbered "chapter.position". `current_number` is 0 until the first version."""
+    """An Abschnitt; numbered "chapter.position". `current_number` is 0 until the first version.
+
+    `title` is the title shown in the table of contents: set on creation, rename and publish.
+    """
 
     __tablename__ = "section"
 
     id: int | None = Field(default=None, primary_key=True)
     chapter_id: int = Field(foreign_key="chapter.id", index=True)
     position: int = 0
+    title: str = Field(default="", max_length=200)
     current_number: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -90,13 +94,28 @@ class AnchorMapping(SQLModel, table=True):
     """How a paragraph of the previous version lives on in a version: kept, changed, merged or removed."""
 
     __tablename__ = "anchor_mapping"
-    __table_args__ = (UniqueConstraint("version_id", "old_anchor"),)
+    __table_args__ = (
+        UniqueConstraint("version_id", "old_anchor"),
+        CheckConstraint("change IN ('unchanged', 'changed', 'merged', 'removed')", name="change"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="section_version.id", index=True)  # the newer version
     old_anchor: str = Field(max_length=16)
     new_anchor: str | None = Field(default=None, max_length=16)  # None: the paragraph was removed
     change: str = Field(max_length=16)  # unchanged | changed | merged | removed
+
+
+class VersionAddress(SQLModel, table=True):
+    """A comment that a version takes up. `comment_id` has no foreign key on purpose: comments live in
+    another domain that builds on this one, so the link is a plain indexed integer."""
+
+    __tablename__ = "version_address"
+    __table_args__ = (UniqueConstraint("version_id", "comment_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="section_version.id", index=True)
+    comment_id: int = Field(index=True)
 
 
 class Edition(SQLModel, table=True):

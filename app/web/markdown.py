@@ -63,3 +63,6 @@ def blocks(text: str) -> list[Block]:
         if source:
             result.append(Block(text=source, html=render(source)))
     return result
+
+
+render_markdown = render  # alias for callers that prefer the longer name

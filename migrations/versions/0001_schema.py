@@ -182,6 +182,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chapter_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('current_number', sa.Integer(), nullable=False),
     sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['chapter_id'], ['chapter.id'], name=op.f('fk_section_chapter_id_chapter')),
@@ -268,6 +269,7 @@ def upgrade() -> None:
     sa.Column('old_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('new_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('change', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.CheckConstraint("change IN ('unchanged', 'changed', 'merged', 'removed')", name=op.f('ck_anchor_mapping_change')),
     sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_anchor_mapping_version_id_section_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_anchor_mapping')),
     sa.UniqueConstraint('version_id', 'old_anchor', name=op.f('uq_anchor_mapping_version_id_old_anchor'))
@@ -281,6 +283,7 @@ def upgrade() -> None:
     sa.Column('paragraph_anchor', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('quote', sa.Text(), nullable=True),
     sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('root_id', sa.Integer(), nullable=True),
     sa.Column('depth', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=False),
@@ -300,6 +303,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_comment_author_id_user_account')),
     sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_comment_idea_id_idea')),
     sa.ForeignKeyConstraint(['parent_id'], ['comment.id'], name=op.f('fk_comment_parent_id_comment')),
+    sa.ForeignKeyConstraint(['root_id'], ['comment.id'], name=op.f('fk_comment_root_id_comment')),
     sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_comment_round_id_round')),
     sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_comment_section_id_section')),
     sa.ForeignKeyConstraint(['section_version_id'], ['section_version.id'], name=op.f('fk_comment_section_version_id_section_version')),
@@ -308,6 +312,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_comment_author_id'), 'comment', ['author_id'], unique=False)
     op.create_index('ix_comment_idea_created', 'comment', ['idea_id', 'created_at'], unique=False)
     op.create_index(op.f('ix_comment_parent_id'), 'comment', ['parent_id'], unique=False)
+    op.create_index(op.f('ix_comment_root_id'), 'comment', ['root_id'], unique=False)
     op.create_index(op.f('ix_comment_round_id'), 'comment', ['round_id'], unique=False)
     op.create_index('ix_comment_section_created', 'comment', ['section_id', 'created_at'], unique=False)
     op.create_index('ix_comment_version_anchor', 'comment', ['section_version_id', 'paragraph_anchor'], unique=False)
@@ -351,6 +356,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_paragraph')),
     sa.UniqueConstraint('version_id', 'anchor', name=op.f('uq_paragraph_version_id_anchor'))
     )
+    op.create_table('version_address',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_version_address_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_version_address')),
+    sa.UniqueConstraint('version_id', 'comment_id', name=op.f('uq_version_address_version_id_comment_id'))
+    )
+    op.create_index(op.f('ix_version_address_comment_id'), 'version_address', ['comment_id'], unique=False)
+    op.create_index(op.f('ix_version_address_version_id'), 'version_address', ['version_id'], unique=False)
     op.create_table('comment_edit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('comment_id', sa.Integer(), nullable=False),
@@ -393,6 +408,9 @@ def downgrade() -> None:
     op.drop_table('vote')
     op.drop_index(op.f('ix_comment_edit_comment_id'), table_name='comment_edit')
     op.drop_table('comment_edit')
+    op.drop_index(op.f('ix_version_address_version_id'), table_name='version_address')
+    op.drop_index(op.f('ix_version_address_comment_id'), table_name='version_address')
+    op.drop_table('version_address')
     op.drop_table('paragraph')
     op.drop_index(op.f('ix_idea_status_change_idea_id'), table_name='idea_status_change')
     op.drop_table('idea_status_change')
@@ -401,6 +419,7 @@ def downgrade() -> None:
     op.drop_index('ix_comment_version_anchor', table_name='comment')
     op.drop_index('ix_comment_section_created', table_name='comment')
     op.drop_index(op.f('ix_comment_round_id'), table_name='comment')
+    op.drop_index(op.f('ix_comment_root_id'), table_name='comment')
     op.drop_index(op.f('ix_comment_parent_id'), table_name='comment')
     op.drop_index('ix_comment_idea_created', table_name='comment')
     op.drop_index(op.f('ix_comment_author_id'), table_name='comment')

@@ -1,0 +1,212 @@
+"""Input and output shapes of the documents domain."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TITLE = Field(min_length=1, max_length=200)
+BODY_MAX = 100_000
+
+
+def _line(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError("Bitte ausfüllen.")
+    return value
+
+
+def _text(value: str) -> str:
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise ValueError("Steuerzeichen sind nicht erlaubt.")
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DocumentIn(BaseModel):
+    title: str = TITLE
+    slug: str = Field(min_length=2, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    description: str = Field(default="", max_length=5000)
+
+    _clean_title = field_validator("title")(_line)
+    _clean_description = field_validator("description")(_text)
+
+
+class ChapterIn(BaseModel):
+    title: str = TITLE
+    position: int | None = Field(default=None, ge=1, le=1000)
+
+    _clean_title = field_validator("title")(_line)
+
+
+class SectionIn(BaseModel):
+    title: str = TITLE
+    body: str = Field(default="", max_length=BODY_MAX)
+    position: int | None = Field(default=None, ge=1, le=1000)
+
+    _clean_title = field_validator("title")(_line)
+    _clean_body = field_validator("body")(_text)
+
+
+class Rename(BaseModel):
+    title: str = TITLE
+
+    _clean_title = field_validator("title")(_line)
+
+
+class Move(BaseModel):
+    """A new 1-based position (API), or one step up or down (pages)."""
+
+    position: int | None = Field(default=None, ge=1, le=1000)
+    direction: Literal["up", "down"] | None = None
+
+
+class StructureChange(BaseModel):
+    """Rename and/or move (API PATCH)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    position: int | None = Field(default=None, ge=1, le=1000)
+
+    @field_validator("title")
+    @classmethod
+    def _clean_title(cls, value: str | None) -> str | None:
+        return None if value is None else _line(value)
+
+
+class DraftIn(BaseModel):
+    title: str = TITLE
+    body: str = Field(max_length=BODY_MAX)
+    revision: int = Field(ge=0)
+
+    _clean_title = field_validator("title")(_line)
+    _clean_body = field_validator("body")(_text)
+
+
+class PublishIn(BaseModel):
+    change_summary: str = Field(min_length=3, max_length=4000)
+    addresses: list[int] = Field(default_factory=list, max_length=200)
+    revision: int | None = Field(default=None, ge=0)
+
+    _clean_summary = field_validator("change_summary")(_text)
+
+    @field_validator("addresses")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(v < 1 for v in value):
+            raise ValueError("Bitte nur gültige Beitragsnummern angeben.")
+        return sorted(set(value))
+
+
+class EditionIn(BaseModel):
+    document: str = Field(min_length=1, max_length=80)
+    title: str = TITLE
+
+    _clean_title = field_validator("title")(_line)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    display_name: str
+    role: str
+    organisation: str | None = None
+
+
+class ParagraphOut(BaseModel):
+    anchor: str
+    html: str
+    text: str
+
+
+class VersionSummaryOut(BaseModel):
+    number: int
+    title: str
+    change_summary: str
+    published_at: datetime
+    published_by: PersonOut | None
+    addresses: list[int] = []
+
+
+class VersionOut(VersionSummaryOut):
+    id: int
+    section_id: int
+    body: str
+    html: str
+    paragraphs: list[ParagraphOut]
+
+
+class DraftOut(BaseModel):
+    title: str
+    body: str
+    revision: int
+    updated_at: datetime
+
+
+class SectionBriefOut(BaseModel):
+    id: int
+    label: str
+    title: str
+    position: int
+    current_version_number: int
+    published_at: datetime | None = None
+
+
+class SectionOut(BaseModel):
+    id: int
+    label: str
+    title: str
+    chapter_id: int
+    document: str
+    current_version: VersionOut | None
+    draft: DraftOut | None = None
+
+
+class ChapterOut(BaseModel):
+    id: int
+    number: int
+    title: str
+    position: int
+    sections: list[SectionBriefOut]
+
+
+class DocumentOut(BaseModel):
+    id: int
+    slug: str
+    title: str
+    description: str
+    created_at: datetime
+    chapters: list[ChapterOut] = []
+
+
+class DiffOpOut(BaseModel):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class DiffOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: int = Field(alias="from")
+    to: int
+    ops: list[DiffOpOut]
+    html: str
+
+
+class EditionSectionOut(BaseModel):
+    section_id: int
+    label: str
+    chapter_title: str
+    title: str
+    version_number: int
+
+
+class EditionOut(BaseModel):
+    id: int
+    document: str
+    number: int
+    title: str
+    published_at: datetime
+    published_by: PersonOut | None
+    sections: list[EditionSectionOut] = []

@@ -1,0 +1,602 @@
+"""The document: structure (documents, chapters, sections), drafts, published versions, anchors, diffs.
+
+Other domains call the simple reads (`get_section`, `current_version`, `get_version`, `section_label`,
+`list_sections`), `publish_version`, and `paragraph_fate` / `paragraph_fates`. They hook into
+publishing through `VERSION_PUBLISHED` (called inside the publish transaction, before the commit).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.accounts.models import User
+from app.db import utcnow
+from app.documents import anchors as anchor_rules
+from app.documents import diff as differ
+from app.documents.models import (
+    AnchorMapping,
+    Chapter,
+    Document,
+    Draft,
+    Paragraph,
+    Section,
+    SectionVersion,
+    VersionAddress,
+)
+from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, SectionIn, StructureChange
+from app.errors import Conflict, Invalid, NotFound
+from app.web import markdown
+from app.web.i18n import gettext as _
+
+VersionHook = Callable[[Session, SectionVersion, list[int]], None]
+VERSION_PUBLISHED: list[VersionHook] = []
+
+
+class StaleDraft(Conflict):
+    """A draft save based on an old revision; carries the saved draft so the page can show both texts."""
+
+    def __init__(self, message: str, *, draft: Draft):
+        super().__init__(message)
+        self.draft = draft
+
+
+@dataclass
+class SectionEntry:
+    section: Section
+    label: str
+    version: SectionVersion | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    publisher: User | None = None
+
+
+@dataclass
+class ChapterEntry:
+    chapter: Chapter
+    number: int
+    sections: list[SectionEntry]
+
+
+@dataclass
+class Outline:
+    document: Document
+    chapters: list[ChapterEntry]
+
+    @property
+    def entries(self) -> list[SectionEntry]:
+        return [s for c in self.chapters for s in c.sections]
+
+
+@dataclass
+class SectionChoice:
+    id: int
+    label: str
+    title: str
+    document_slug: str
+
+
+@dataclass
+class SectionView:
+    """Everything the section page shows, loaded with a fixed number of queries."""
+
+    section: Section
+    chapter: Chapter
+    document: Document
+    label: str
+    version: SectionVersion | None
+    paragraphs: list[Paragraph]
+    publisher: User | None
+    addresses: list[int]
+    is_current: bool
+
+
+@dataclass
+class VersionEntry:
+    version: SectionVersion
+    publisher: User | None
+    addresses: list[int]
+
+
+@dataclass
+class DiffResult:
+    section: Section
+    old: SectionVersion
+    new: SectionVersion
+    ops: list[differ.Op]
+    html: str
+    left: str
+    right: str
+    title_changed: bool
+
+
+# --- simple reads (also for other domains) -----------------------------------------------------
+
+def get_document(session: Session, slug: str) -> Document:
+    document = session.exec(select(Document).where(Document.slug == slug)).first()
+    if document is None:
+        raise NotFound(_("Dieses Dokument gibt es nicht."))
+    return document
+
+
+def list_documents(session: Session) -> list[Document]:
+    return list(session.exec(select(Document).order_by(Document.id)).all())
+
+
+def default_document(session: Session) -> Document | None:
+    """The Rahmenkonzeption if it exists, else the oldest document."""
+    return (session.exec(select(Document).where(Document.slug == "rahmenkonzeption")).first()
+            or session.exec(select(Document).order_by(Document.id)).first())
+
+
+def get_chapter(session: Session, chapter_id: int) -> Chapter:
+    chapter = session.get(Chapter, chapter_id)
+    if chapter is None:
+        raise NotFound(_("Dieses Kapitel gibt es nicht."))
+    return chapter
+
+
+def get_section(session: Session, section_id: int) -> Section:
+    section = session.get(Section, section_id)
+    if section is None:
+        raise NotFound(_("Diesen Abschnitt gibt es nicht."))
+    return section
+
+
+def current_version(session: Session, section_id: int) -> SectionVersion | None:
+    """The section's current published version, or None before the first one."""
+    section = get_section(session, section_id)
+    if section.current_number == 0:
+        return None
+    return _version(session, section_id, section.current_number)
+
+
+def _version(session: Session, section_id: int, number: int) -> SectionVersion | None:
+    return session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id,
+                                                     SectionVersion.number == number)).first()
+
+
+def get_version(session: Session, section_id: int, number: int) -> SectionVersion:
+    version = _version(session, section_id, number)
+    if version is None:
+        raise NotFound(_("Diese Fassung gibt es nicht."))
+    return version
+
+
+def _chapter_number(session: Session, chapter: Chapter) -> int:
+    ids = session.exec(select(Chapter.id).where(Chapter.document_id == chapter.document_id)
+                       .order_by(Chapter.position, Chapter.id)).all()
+    return list(ids).index(chapter.id) + 1
+
+
+def _section_number(session: Session, section: Section) -> int:
+    ids = session.exec(select(Section.id).where(Section.chapter_id == section.chapter_id)
+                       .order_by(Section.position, Section.id)).all()
+    return list(ids).index(section.id) + 1
+
+
+def section_label(session: Session, section_id: int) -> str:
+    """The section's number in the document, e.g. "2.3"."""
+    section = get_section(session, section_id)
+    chapter = get_chapter(session, section.chapter_id)
+    return f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
+
+
+def outline(session: Session, *, slug: str, with_content: bool = False) -> Outline:
+    """The document's numbered chapters and sections; with_content adds current versions and paragraphs."""
+    document = get_document(session, slug)
+    chapters = session.exec(select(Chapter).where(Chapter.document_id == document.id)
+                            .order_by(Chapter.position, Chapter.id)).all()
+    sections = session.exec(select(Section).join(Chapter, Chapter.id == Section.chapter_id)
+                            .where(Chapter.document_id == document.id)
+                            .order_by(Section.position, Section.id)).all()
+    versions: dict[int, SectionVersion] = {}
+    paragraphs: dict[int, list[Paragraph]] = {}
+    people: dict[int, User] = {}
+    if with_content and sections:
+        rows = session.exec(select(SectionVersion).join(Section, (Section.id == SectionVersion.section_id)
+                                                        & (Section.current_number == SectionVersion.number))
+                            .where(col(Section.id).in_([s.id for s in sections]))).all()
+        versions = {v.section_id: v for v in rows}
+        if versions:
+            for p in session.exec(select(Paragraph).where(col(Paragraph.version_id).in_(
+                    [v.id for v in versions.values()])).order_by(Paragraph.position)).all():
+                paragraphs.setdefault(p.version_id, []).append(p)
+            people = _people(session, {v.published_by_id for v in versions.values()})
+    by_chapter: dict[int, list[Section]] = {}
+    for s in sections:
+        by_chapter.setdefault(s.chapter_id, []).append(s)
+    result = []
+    for n, chapter in enumerate(chapters, start=1):
+        entries = []
+        for m, s in enumerate(by_chapter.get(chapter.id, []), start=1):
+            v = versions.get(s.id)
+            entries.append(SectionEntry(section=s, label=f"{n}.{m}", version=v,
+                                        paragraphs=paragraphs.get(v.id, []) if v else [],
+                                        publisher=people.get(v.published_by_id) if v else None))
+        result.append(ChapterEntry(chapter=chapter, number=n, sections=entries))
+    return Outline(document=document, chapters=result)
+
+
+def list_sections(session: Session, document_slug: str | None = None) -> list[SectionChoice]:
+    """Every section in document order (for dropdowns): id, label, title."""
+    documents = [get_document(session, document_slug)] if document_slug else list_documents(session)
+    choices = []
+    for document in documents:
+        for entry in outline(session, slug=document.slug).entries:
+            choices.append(SectionChoice(id=entry.section.id, label=entry.label, title=entry.section.title,
+                                         document_slug=document.slug))
+    return choices
+
+
+def _people(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted))).all()}
+
+
+def _addresses(session: Session, version_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    if version_ids:
+        for row in session.exec(select(VersionAddress).where(col(VersionAddress.version_id).in_(version_ids))
+                                .order_by(VersionAddress.comment_id)).all():
+            result.setdefault(row.version_id, []).append(row.comment_id)
+    return result
+
+
+def paragraphs_of(session: Session, version_id: int) -> list[Paragraph]:
+    return list(session.exec(select(Paragraph).where(Paragraph.version_id == version_id)
+                             .order_by(Paragraph.position)).all())
+
+
+def section_view(session: Session, *, section_id: int, number: int | None = None) -> SectionView:
+    """The section with one version (the current one unless `number` is given); bounded queries."""
+    section = get_section(session, section_id)
+    chapter = get_chapter(session, section.chapter_id)
+    document = session.get(Document, chapter.document_id)
+    label = f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
+    wanted = number if number is not None else section.current_number
+    version = get_version(session, section_id, wanted) if number is not None else (
+        _version(session, section_id, wanted) if wanted else None)
+    paragraphs = paragraphs_of(session, version.id) if version else []
+    publisher = session.get(User, version.published_by_id) if version and version.published_by_id else None
+    addresses = _addresses(session, [version.id]).get(version.id, []) if version else []
+    return SectionView(section=section, chapter=chapter, document=document, label=label, version=version,
+                       paragraphs=paragraphs, publisher=publisher, addresses=addresses,
+                       is_current=version is not None and version.number == section.current_number)
+
+
+def list_versions(session: Session, *, section_id: int) -> list[VersionEntry]:
+    """All versions of a section, newest first, with their publishers and the comments they take up."""
+    get_section(session, section_id)
+    versions = list(session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id)
+                                 .order_by(col(SectionVersion.number).desc())).all())
+    people = _people(session, (v.published_by_id for v in versions))
+    addresses = _addresses(session, [v.id for v in versions])
+    return [VersionEntry(version=v, publisher=people.get(v.published_by_id), addresses=addresses.get(v.id, []))
+            for v in versions]
+
+
+def version_entry(session: Session, *, section_id: int, number: int) -> tuple[VersionEntry, list[Paragraph]]:
+    version = get_version(session, section_id, number)
+    publisher = session.get(User, version.published_by_id) if version.published_by_id else None
+    entry = VersionEntry(version=version, publisher=publisher,
+                         addresses=_addresses(session, [version.id]).get(version.id, []))
+    return entry, paragraphs_of(session, version.id)
+
+
+# --- structure: documents, chapters, sections -------------------------------------------------
+
+def create_document(session: Session, *, actor: User, data: DocumentIn) -> Document:
+    if session.exec(select(Document).where(Document.slug == data.slug)).first():
+        raise Conflict(_("Diese Kurzbezeichnung ist schon vergeben."),
+                       errors=[("slug", _("Diese Kurzbezeichnung ist schon vergeben."))])
+    document = Document(slug=data.slug, title=data.title, description=data.description)
+    session.add(document)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="document.create", target_type="document",
+                 target_id=document.id, summary=document.title)
+    session.commit()
+    return document
+
+
+def _place(items: list, item, position: int | None) -> None:
+    """Put `item` at the 1-based `position` (end when None) and renumber all positions 1..n."""
+    rest = [i for i in items if i.id != item.id]
+    index = len(rest) if position is None else max(0, min(position - 1, len(rest)))
+    rest.insert(index, item)
+    for n, i in enumerate(rest, start=1):
+        i.position = n
+
+
+def _chapters(session: Session, document_id: int) -> list[Chapter]:
+    return list(session.exec(select(Chapter).where(Chapter.document_id == document_id)
+                             .order_by(Chapter.position, Chapter.id)).all())
+
+
+def _sections(session: Session, chapter_id: int) -> list[Section]:
+    return list(session.exec(select(Section).where(Section.chapter_id == chapter_id)
+                             .order_by(Section.position, Section.id)).all())
+
+
+def create_chapter(session: Session, *, actor: User, slug: str, data: ChapterIn) -> Chapter:
+    document = get_document(session, slug)
+    chapter = Chapter(document_id=document.id, title=data.title, position=0)
+    session.add(chapter)
+    session.flush()
+    _place(_chapters(session, document.id), chapter, data.position)
+    audit.record(session, actor_id=actor.id, action="chapter.create", target_type="chapter",
+                 target_id=chapter.id, summary=chapter.title)
+    session.commit()
+    return chapter
+
+
+def create_section(session: Session, *, actor: User, chapter_id: int, data: SectionIn) -> Section:
+    """A new section with its draft (revision 1); it appears to readers once its first version is published."""
+    chapter = get_chapter(session, chapter_id)
+    section = Section(chapter_id=chapter.id, title=data.title, position=0)
+    session.add(section)
+    session.flush()
+    _place(_sections(session, chapter.id), section, data.position)
+    session.add(Draft(section_id=section.id, title=data.title, body=data.body, revision=1,
+                      updated_by_id=actor.id))
+    audit.record(session, actor_id=actor.id, action="section.create", target_type="section",
+                 target_id=section.id, summary=section.title)
+    session.commit()
+    return section
+
+
+def rename_chapter(session: Session, *, actor: User, chapter_id: int, title: str) -> Chapter:
+    chapter = get_chapter(session, chapter_id)
+    old, chapter.title = chapter.title, title
+    session.add(chapter)
+    audit.record(session, actor_id=actor.id, action="chapter.rename", target_type="chapter",
+                 target_id=chapter.id, summary=f"{old} → {title}")
+    session.commit()
+    return chapter
+
+
+def _step(items: list, item, direction: str | None, position: int | None) -> int | None:
+    if direction is None:
+        return position
+    index = [i.id for i in items].index(item.id) + 1
+    return index - 1 if direction == "up" else index + 1
+
+
+def move_chapter(session: Session, *, actor: User, chapter_id: int, position: int | None = None,
+                 direction: str | None = None) -> Chapter:
+    """Move a chapter to a 1-based position, or one step up/down; the others renumber."""
+    chapter = get_chapter(session, chapter_id)
+    items = _chapters(session, chapter.document_id)
+    _place(items, chapter, max(1, _step(items, chapter, direction, position) or 1))
+    audit.record(session, actor_id=actor.id, action="chapter.move", target_type="chapter",
+                 target_id=chapter.id, summary=f"Position {chapter.position}")
+    session.commit()
+    return chapter
+
+
+def rename_section(session: Session, *, actor: User, section_id: int, title: str) -> Section:
+    """Rename in the table of contents and in the draft; published versions keep their titles."""
+    section = get_section(session, section_id)
+    old, section.title = section.title, title
+    session.add(section)
+    session.exec(update(Draft).where(Draft.section_id == section.id)
+                 .values(title=title, revision=Draft.revision + 1, updated_at=utcnow(), updated_by_id=actor.id))
+    audit.record(session, actor_id=actor.id, action="section.rename", target_type="section",
+                 target_id=section.id, summary=f"{old} → {title}")
+    session.commit()
+    return section
+
+
+def move_section(session: Session, *, actor: User, section_id: int, position: int | None = None,
+                 direction: str | None = None) -> Section:
+    section = get_section(session, section_id)
+    items = _sections(session, section.chapter_id)
+    _place(items, section, max(1, _step(items, section, direction, position) or 1))
+    audit.record(session, actor_id=actor.id, action="section.move", target_type="section",
+                 target_id=section.id, summary=f"Position {section.position}")
+    session.commit()
+    return section
+
+
+def change_chapter(session: Session, *, actor: User, chapter_id: int, data: StructureChange) -> Chapter:
+    """Rename and/or move a chapter (API PATCH)."""
+    if data.title is not None:
+        rename_chapter(session, actor=actor, chapter_id=chapter_id, title=data.title)
+    if data.position is not None:
+        move_chapter(session, actor=actor, chapter_id=chapter_id, position=data.position)
+    return get_chapter(session, chapter_id)
+
+
+def change_section(session: Session, *, actor: User, section_id: int, data: StructureChange) -> Section:
+    """Rename and/or move a section within its chapter (API PATCH)."""
+    if data.title is not None:
+        rename_section(session, actor=actor, section_id=section_id, title=data.title)
+    if data.position is not None:
+        move_section(session, actor=actor, section_id=section_id, position=data.position)
+    return get_section(session, section_id)
+
+
+def document_of_chapter(session: Session, chapter: Chapter) -> Document:
+    return session.get(Document, chapter.document_id)
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+def get_draft(session: Session, *, section_id: int) -> Draft:
+    get_section(session, section_id)
+    draft = session.exec(select(Draft).where(Draft.section_id == section_id)).first()
+    if draft is None:
+        raise NotFound(_("Zu diesem Abschnitt gibt es keinen Entwurf."))
+    return draft
+
+
+def save_draft(session: Session, *, actor: User, section_id: int, data: DraftIn) -> Draft:
+    """Save the draft if nobody saved since `data.revision` (invariant 4); otherwise raise StaleDraft."""
+    draft = get_draft(session, section_id=section_id)
+    result = session.exec(update(Draft).where(Draft.id == draft.id, Draft.revision == data.revision)
+                          .values(title=data.title, body=data.body, revision=data.revision + 1,
+                                  updated_at=utcnow(), updated_by_id=actor.id))
+    if result.rowcount != 1:
+        session.rollback()
+        theirs = get_draft(session, section_id=section_id)
+        session.refresh(theirs)
+        raise StaleDraft(_("Der Entwurf wurde inzwischen von jemand anderem gespeichert (Stand {rev}). "
+                           "Ihre Änderungen sind nicht gespeichert.").format(rev=theirs.revision), draft=theirs)
+    audit.record(session, actor_id=actor.id, action="draft.save", target_type="section", target_id=section_id,
+                 summary=f"Revision {data.revision + 1}")
+    session.commit()
+    session.refresh(draft)
+    return draft
+
+
+def preview(body: str) -> str:
+    """The draft rendered exactly as a published page renders it."""
+    return markdown.render(body)
+
+
+@dataclass
+class DraftChanges:
+    view: SectionView
+    draft: Draft
+    html: str
+    unchanged: bool
+
+
+def draft_changes(session: Session, *, section_id: int) -> DraftChanges:
+    """What publishing the draft would change, compared with the current version."""
+    view = section_view(session, section_id=section_id)
+    draft = get_draft(session, section_id=section_id)
+    ops = differ.word_diff(view.version.body if view.version else "", draft.body)
+    unchanged = view.version is not None and not differ.changed(ops) and view.version.title == draft.title
+    return DraftChanges(view=view, draft=draft, html=differ.inline_html(ops), unchanged=unchanged)
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+def _taken_anchors(session: Session, section_id: int) -> set[str]:
+    rows = session.exec(select(Paragraph.anchor).join(SectionVersion, SectionVersion.id == Paragraph.version_id)
+                        .where(SectionVersion.section_id == section_id)).all()
+    return set(rows)
+
+
+def publish_version(session: Session, *, actor: User, section_id: int, change_summary: str,
+                    addresses: list[int] | None = None, revision: int | None = None) -> SectionVersion:
+    """Publish the draft as version n+1 with paragraph anchors and their mapping from version n."""
+    section = get_section(session, section_id)
+    draft = get_draft(session, section_id=section_id)
+    if revision is not None and revision != draft.revision:
+        raise Conflict(_("Der Entwurf wurde inzwischen geändert. Bitte prüfen Sie ihn vor dem Veröffentlichen."))
+    summary = (change_summary or "").strip()
+    if len(summary) < 3:
+        raise Invalid(_("Bitte beschreiben Sie, was sich geändert hat und warum."),
+                      errors=[("change_summary", _("Bitte beschreiben Sie, was sich geändert hat und warum."))])
+    new_blocks = markdown.blocks(draft.body)
+    if not new_blocks:
+        raise Invalid(_("Ein leerer Abschnitt kann nicht veröffentlicht werden."),
+                      errors=[("body", _("Ein leerer Abschnitt kann nicht veröffentlicht werden."))])
+    previous = _version(session, section_id, section.current_number) if section.current_number else None
+    if previous and previous.title == draft.title and previous.body.strip() == draft.body.strip():
+        raise Conflict(_("Der Entwurf unterscheidet sich nicht von Fassung {n}; es gibt nichts zu "
+                         "veröffentlichen.").format(n=previous.number))
+    number = section.current_number + 1
+    # Only one publisher wins when two publish at once: the other finds current_number moved on.
+    claimed = session.exec(update(Section).where(Section.id == section.id,
+                                                 Section.current_number == section.current_number)
+                           .values(current_number=number, title=draft.title))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise Conflict(_("Gerade wurde eine andere Fassung veröffentlicht. Bitte laden Sie die Seite neu."))
+    session.expire(section)
+    version = SectionVersion(section_id=section.id, number=number, title=draft.title, body=draft.body,
+                             html=markdown.render(draft.body), change_summary=summary,
+                             published_at=utcnow(), published_by_id=actor.id)
+    session.add(version)
+    session.flush()
+    old = [(p.anchor, p.text) for p in paragraphs_of(session, previous.id)] if previous else []
+    new_anchors, mapping = anchor_rules.match(old, [b.text for b in new_blocks], _taken_anchors(session, section.id))
+    for position, (anchor, block) in enumerate(zip(new_anchors, new_blocks, strict=True), start=1):
+        session.add(Paragraph(version_id=version.id, position=position, anchor=anchor, text=block.text,
+                              html=block.html))
+    for m in mapping:
+        session.add(AnchorMapping(version_id=version.id, old_anchor=m.old_anchor, new_anchor=m.new_anchor,
+                                  change=m.change))
+    wanted = sorted(set(addresses or []))
+    for comment_id in wanted:
+        session.add(VersionAddress(version_id=version.id, comment_id=comment_id))
+    audit.record(session, actor_id=actor.id, action="version.publish", target_type="section",
+                 target_id=section.id, summary=f"Fassung {number}: {summary}")
+    session.flush()
+    for hook in VERSION_PUBLISHED:
+        hook(session, version, wanted)
+    session.commit()
+    return version
+
+
+# --- diffs and paragraph fates ----------------------------------------------------------------
+
+def section_diff(session: Session, *, section_id: int, from_number: int, to_number: int) -> DiffResult:
+    """Word-level diff between two versions of a section (title and body)."""
+    section = get_section(session, section_id)
+    old = get_version(session, section_id, from_number)
+    new = get_version(session, section_id, to_number)
+    return diff_versions(section, old, new)
+
+
+def diff_versions(section: Section, old: SectionVersion, new: SectionVersion) -> DiffResult:
+    ops = differ.word_diff(old.body, new.body)
+    left, right = differ.side_by_side_html(ops)
+    return DiffResult(section=section, old=old, new=new, ops=ops, html=differ.inline_html(ops), left=left,
+                      right=right, title_changed=old.title != new.title)
+
+
+def _mappings(session: Session, section_id: int, up_to: int) -> dict[int, dict[str, AnchorMapping]]:
+    rows = session.exec(select(SectionVersion.number, AnchorMapping)
+                        .join(AnchorMapping, AnchorMapping.version_id == SectionVersion.id)
+                        .where(SectionVersion.section_id == section_id, SectionVersion.number <= up_to)).all()
+    result: dict[int, dict[str, AnchorMapping]] = {}
+    for number, mapping in rows:
+        result.setdefault(number, {})[mapping.old_anchor] = mapping
+    return result
+
+
+def _follow(maps: dict[int, dict[str, AnchorMapping]], start: int, anchor: str, end: int) -> tuple[str, str | None]:
+    status, current = "unchanged", anchor
+    for number in range(start + 1, end + 1):
+        m = maps.get(number, {}).get(current)
+        if m is None or m.change == "removed" or m.new_anchor is None:
+            return "removed", None
+        if m.change != "unchanged":
+            status = "changed"
+        current = m.new_anchor
+    return status, current
+
+
+def paragraph_fates(session: Session, *, section_id: int, anchors: Iterable[tuple[int, str]],
+                    to_version_number: int | None = None) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """For many (version number, anchor) pairs at once: {pair: (unchanged|changed|removed, anchor now)}.
+
+    Follows the stored anchor mapping across every version in between; two queries whatever the count.
+    A pair newer than the target version cannot be followed backwards and comes back as ("changed", None).
+    """
+    section = get_section(session, section_id)
+    end = section.current_number if to_version_number is None else to_version_number
+    wanted = list(anchors)
+    maps = _mappings(session, section_id, end) if wanted else {}
+    return {(number, anchor): _follow(maps, number, anchor, end) if number < end else
+            ("unchanged", anchor) if number == end else ("changed", None)
+            for number, anchor in wanted}
+
+
+def paragraph_fate(session: Session, *, section_id: int, from_version_number: int, anchor: str,
+                   to_version_number: int | None = None) -> tuple[str, str | None]:
+    """What became of paragraph `anchor` of version `from_version_number` in the current (or given) version."""
+    fates = paragraph_fates(session, section_id=section_id, anchors=[(from_version_number, anchor)],
+                            to_version_number=to_version_number)
+    return fates[(from_version_number, anchor)]
+
+
+def count_versions(session: Session, *, section_id: int) -> int:
+    return session.exec(select(func.count()).where(SectionVersion.section_id == section_id)).one()
