@@ -5,9 +5,11 @@ from fastapi.staticfiles import StaticFiles
 
 from app import api
 from app.accounts import pages as accounts_pages
+from app.discussion import pages as discussion_pages
 from app.documents import pages as documents_pages
 from app.ideas import pages as ideas_pages
 from app.quartiere import pages as quartiere_pages
+from app.rounds import pages as rounds_pages
 from app.settings import ROOT
 from app.site import pages as site_pages
 from app.web import problems
@@ -22,7 +24,8 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
-    for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages, documents_pages):
+    for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages, documents_pages, rounds_pages,
+                   discussion_pages):
         app.include_router(module.router)
     return app
 

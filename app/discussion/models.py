@@ -44,6 +44,9 @@ class Comment(SQLModel, table=True):
     quote: str | None = Field(default=None, sa_type=Text)
     parent_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("comment.id"), nullable=True, index=True))
+    # The thread's first comment (None for that comment itself): a page loads whole threads in one query.
+    root_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("comment.id"), nullable=True, index=True))
     depth: int = 0
     round_id: int | None = Field(default=None, foreign_key="round.id", index=True)
     author_id: int = Field(foreign_key="user_account.id", index=True)

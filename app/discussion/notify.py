@@ -1,0 +1,74 @@
+"""E-mail about discussions: a reply to you, a new version of a section you commented on.
+
+Queued through the outbox in the same transaction as the reply or the version.
+"""
+
+from sqlmodel import Session, select
+
+from app.accounts.models import User
+from app.discussion.models import Comment
+from app.notifications import service as mail
+from app.settings import get_settings
+from app.web.i18n import gettext as _
+
+
+def section_url(section_id: int) -> str:
+    return f"/abschnitte/{section_id}"
+
+
+def diff_url(section_id: int, from_number: int, to_number: int) -> str:
+    return f"{section_url(section_id)}/fassungen?von={from_number}&bis={to_number}"
+
+
+def _reachable(user: User | None) -> bool:
+    return bool(user and user.email and user.is_active and user.deleted_at is None)
+
+
+def reply_posted(session: Session, *, parent: Comment, reply: Comment, replier: User) -> None:
+    author = session.get(User, parent.author_id)
+    if not _reachable(author) or author.id == replier.id or not author.notify_replies:
+        return
+    base = get_settings().base_url
+    where = (f"{base}{section_url(parent.section_id)}#beitrag-{reply.id}" if parent.section_id
+             else f"{base}/ideen/{parent.idea_id}#beitrag-{reply.id}")
+    mail.enqueue(session, to=author.email, kind="reply",
+                 subject=_("Neue Antwort auf Ihren Beitrag"),
+                 body=_("{name} hat auf Ihren Beitrag geantwortet:\n\n{text}\n\nZur Diskussion: {url}\n\n"
+                        "Benachrichtigungen abbestellen: {base}/konto").format(
+                     name=replier.display_name, text=reply.body[:1000], url=where, base=base))
+
+
+def version_published(session: Session, version, addressed: list[int]) -> None:
+    """Hook for the documents service: tell everyone who commented on earlier versions of the section."""
+    if version.number <= 1:
+        return
+    author_ids = session.exec(select(Comment.author_id).where(Comment.section_id == version.section_id)
+                              .distinct()).all()
+    if not author_ids:
+        return
+    people = session.exec(select(User).where(User.id.in_(list(author_ids)), User.notify_versions.is_(True))).all()
+    base = get_settings().base_url
+    link = f"{base}{diff_url(version.section_id, version.number - 1, version.number)}"
+    for person in people:
+        if not _reachable(person) or person.id == version.published_by_id:
+            continue
+        mail.enqueue(session, to=person.email, kind="version",
+                     subject=_("Neue Fassung: {title}").format(title=version.title[:150]),
+                     body=_("Zu einem Abschnitt, den Sie kommentiert haben, ist Fassung {n} erschienen: "
+                            "„{title}“.\n\nWas sich geändert hat: {link}\n\n"
+                            "Benachrichtigungen abbestellen: {base}/konto").format(
+                         n=version.number, title=version.title, link=link, base=base))
+
+
+def register() -> None:
+    """Add the hook to the documents service's list, once (when that service exists)."""
+    try:
+        from app.documents import service as documents_service
+    except ImportError:
+        return
+    hooks = getattr(documents_service, "VERSION_PUBLISHED", None)
+    if hooks is not None and version_published not in hooks:
+        hooks.append(version_published)
+
+
+register()

@@ -1,0 +1,130 @@
+"""Discussion on the section page (margin counts, threads, forms) and the plain-form actions behind it.
+
+Every form works as a plain POST (then redirects back to the section page); with htmx the same routes
+answer with the affected block of discussion/_section_discussion.html.
+"""
+
+from fastapi import Form, Request
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
+from app.discussion import notify, service, views, votes
+from app.discussion.models import VoteTarget
+from app.discussion.schemas import CommentEditIn, CommentIn
+from app.documents.models import Section, SectionVersion
+from app.documents.pages import SECTION_EXTENSIONS
+from app.errors import DomainError, Invalid
+from app.validation import parse
+from app.web import htmx
+from app.web.i18n import gettext as _
+from app.web.templating import redirect, render, safe_next
+
+router = page_router()
+TEMPLATE = "discussion/_section_discussion.html"
+
+
+def section_extension(request: Request, session: Session, section: Section, version: SectionVersion,
+                      user: User | None, is_current: bool) -> dict:
+    """Context for the documents' section page: {"discussion": …} used by our two included templates."""
+    params = views.Params.parse(request.query_params)
+    return {"discussion": views.build(session, section=section, version=version, user=user, is_current=is_current,
+                                      params=params)}
+
+
+SECTION_EXTENSIONS.append(section_extension)
+
+
+def _discussion(request: Request, session: Session, section_id: int, user: User | None, **extra) -> dict:
+    section, version = service.section_and_current_version(session, section_id=section_id)
+    discussion = views.build(session, section=section, version=version, user=user, is_current=True,
+                             params=views.Params.parse(request.query_params))
+    for key, value in extra.items():
+        setattr(discussion, key, value)
+    return {"discussion": discussion, "section": section, "version": version}
+
+
+@router.get("/abschnitte/{section_id}/beitrag-schreiben", name="comment_write")
+def write(request: Request, section_id: int, session: SessionDep, user: OptionalUser, paragraph: str = "",
+          parent_id: str = ""):
+    """The comment form on a page of its own (also where a failed plain post shows its errors)."""
+    context = _discussion(request, session, section_id, user,
+                          values={"paragraph": paragraph, "parent_id": parent_id, "alignment": "note"})
+    return render(request, "discussion/write.html", context)
+
+
+@router.post("/abschnitte/{section_id}/beitraege", name="comment_post")
+def post_comment(request: Request, section_id: int, session: SessionDep, user: OptionalUser,
+                 body: str = Form(""), paragraph: str = Form(""), quote: str = Form(""), alignment: str = Form("note"),
+                 parent_id: str = Form("")):
+    values = {"body": body, "paragraph": paragraph, "quote": quote, "alignment": alignment, "parent_id": parent_id}
+    try:
+        if user is None:
+            raise Invalid(_("Bitte melden Sie sich an, um sich zu beteiligen."))
+        data = parse(CommentIn, {**values, "parent_id": parent_id or None})
+        comment = service.post_comment(session, user=user, section_id=section_id, data=data)
+    except DomainError as exc:
+        context = _discussion(request, session, section_id, user, values=values, errors=dict(exc.errors),
+                              message=exc.message, failed=True)
+        if htmx.wants_fragment(request):  # htmx swaps 2xx only: the form comes back with its messages
+            return render(request, TEMPLATE, context, block="discussion")
+        return render(request, "discussion/write.html", context, status_code=exc.status)
+    if htmx.wants_fragment(request):
+        context = _discussion(request, session, section_id, user)
+        context["discussion"].message = _("Ihr Beitrag ist veröffentlicht.")
+        return render(request, TEMPLATE, context, block="discussion")
+    return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
+                    flash=_("Ihr Beitrag ist veröffentlicht."))
+
+
+@router.get("/beitraege/{comment_id}/bearbeiten", name="comment_edit")
+def edit_form(request: Request, comment_id: int, session: SessionDep, user: CurrentUser):
+    comment = service.editable_comment(session, user=user, comment_id=comment_id)
+    return render(request, "discussion/edit.html", {"comment": comment, "errors": {},
+                                                    "values": {"body": comment.body, "alignment": comment.alignment}})
+
+
+@router.post("/beitraege/{comment_id}/bearbeiten")
+def edit(request: Request, comment_id: int, session: SessionDep, user: CurrentUser, body: str = Form(""),
+         alignment: str = Form("")):
+    values = {"body": body, "alignment": alignment}
+    try:
+        comment = service.edit_comment(session, user=user, comment_id=comment_id,
+                                       data=parse(CommentEditIn, {"body": body, "alignment": alignment or None}))
+    except DomainError as exc:
+        return render(request, "discussion/edit.html", {
+            "comment": service.get_comment(session, comment_id), "errors": dict(exc.errors), "message": exc.message,
+            "values": values}, status_code=exc.status)
+    return redirect(_back(comment), flash=_("Ihr Beitrag ist geändert."))
+
+
+@router.post("/beitraege/{comment_id}/zurueckziehen", name="comment_withdraw")
+def withdraw(comment_id: int, session: SessionDep, user: CurrentUser, reason: str = Form("")):
+    comment = service.withdraw_comment(session, user=user, comment_id=comment_id, reason=reason)
+    return redirect(_back(comment), flash=_("Der Beitrag ist zurückgezogen."))
+
+
+def _back(comment) -> str:
+    if comment.section_id:
+        return f"{notify.section_url(comment.section_id)}#beitrag-{comment.id}"
+    return f"/ideen/{comment.idea_id}#beitrag-{comment.id}"
+
+
+@router.post("/stimmen", name="vote")
+def vote(request: Request, session: SessionDep, user: CurrentUser, target: str = Form(""),
+         target_id: int = Form(0), value: int = Form(0), next: str = Form("/")):
+    try:
+        counts = votes.toggle_vote(session, user=user, target=VoteTarget(target), target_id=target_id, value=value)
+    except ValueError:
+        raise Invalid(_("Unbekanntes Abstimmungsziel.")) from None
+    except DomainError as exc:
+        if htmx.wants_fragment(request):
+            return render(request, TEMPLATE, {"v": {"target": target, "target_id": target_id, "up": None},
+                                              "vote_allowed": False, "vote_error": exc.message}, block="votes")
+        return redirect(safe_next(next), flash=exc.message)
+    if htmx.wants_fragment(request):
+        return render(request, TEMPLATE, {"v": counts, "vote_allowed": True, "next_url": safe_next(next)},
+                      block="votes")
+    return redirect(safe_next(next), flash=_("Ihre Stimme ist gezählt.") if counts["mine"] else
+                    _("Ihre Stimme ist zurückgenommen."))
+

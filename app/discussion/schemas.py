@@ -1,0 +1,88 @@
+"""API shapes of comments and votes."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from app.discussion.models import Alignment, VoteTarget
+
+MAX_BODY = 5000
+
+
+class CommentIn(BaseModel):
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    paragraph: str | None = Field(default=None, max_length=16)
+    quote: str | None = Field(default=None, max_length=1000)
+    parent_id: int | None = Field(default=None, ge=1)
+    alignment: Alignment = Alignment.note
+
+    @field_validator("body")
+    @classmethod
+    def _strip_body(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+    @field_validator("paragraph", "quote")
+    @classmethod
+    def _empty_is_none(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        return value or None
+
+
+class CommentEditIn(BaseModel):
+    body: str = Field(min_length=1, max_length=MAX_BODY)
+    alignment: Alignment | None = None
+
+    @field_validator("body")
+    @classmethod
+    def _strip_body(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class AuthorOut(BaseModel):
+    id: int | None
+    display_name: str
+    organisation: str | None = None
+    role: str | None = None
+
+
+class CommentOut(BaseModel):
+    id: int
+    section_id: int | None
+    version: int | None
+    idea_id: int | None
+    paragraph: str | None
+    quote: str | None
+    parent_id: int | None
+    round_id: int | None
+    author: AuthorOut | None
+    alignment: str
+    status: Literal["visible", "withdrawn", "hidden", "erased"]
+    body: str | None
+    html: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    edited: bool
+    up: int
+    down: int
+    mine: int | None = None
+
+
+class VoteIn(BaseModel):
+    target: VoteTarget
+    target_id: int = Field(ge=1)
+    value: Literal[1, -1]
+
+
+class VoteCounts(BaseModel):
+    target: VoteTarget
+    target_id: int
+    up: int
+    down: int
+    mine: int | None

@@ -1,0 +1,346 @@
+"""Comments on section versions and ideas: post, reply, edit within the window, withdraw, list."""
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from app import audit, ratelimit
+from app.accounts.models import Role, User
+from app.accounts.service import DATA_EXPORTERS, ERASERS
+from app.db import utcnow
+from app.discussion import notify, policy, sources
+from app.discussion.models import Comment, CommentEdit, Vote
+from app.discussion.schemas import CommentEditIn, CommentIn
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas.models import Idea
+from app.rounds import service as rounds_service
+from app.settings import get_settings
+from app.web.i18n import gettext as _
+from app.web.markdown import render as render_markdown
+
+EDIT_WINDOW = timedelta(minutes=15)
+SHOWN_DEPTH = 3  # deeper replies are shown flat at this depth
+SORTS = ("new", "top", "paragraph", "old")
+
+
+def _rate_limit(session: Session, user: User) -> None:
+    ratelimit.hit(session, [f"post:user:{user.id}"], limit=get_settings().post_rate_per_minute, window_seconds=60)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _plain(markdown_text: str) -> str:
+    """Paragraph text as readers see it: Markdown emphasis and link syntax removed, spaces squashed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
+    return _squash(re.sub(r"[*_`#>]", "", text))
+
+
+def check_quote(quote: str, text: str) -> None:
+    """A quote must occur in the paragraph (spacing and Markdown emphasis do not matter)."""
+    if _squash(quote) in _squash(text) or _plain(quote) in _plain(text):
+        return
+    raise Invalid(_("Das Zitat kommt in diesem Absatz nicht vor."), errors=[
+        ("quote", _("Das Zitat kommt in diesem Absatz nicht vor. Bitte markieren oder kopieren Sie eine "
+                    "Stelle aus dem Absatz, auf den Sie sich beziehen."))])
+
+
+def get_comment(session: Session, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    return comment
+
+
+def section_and_current_version(session: Session, *, section_id: int):
+    """The section and its current version (404 before the first version)."""
+    section = sources.get_section(session, section_id)
+    version = sources.current_version(session, section)
+    if version is None:
+        raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
+    return section, version
+
+
+def editable_comment(session: Session, *, user: User, comment_id: int, now: datetime | None = None) -> Comment:
+    """The comment, if this person may still edit it."""
+    comment = get_comment(session, comment_id)
+    if comment.author_id != user.id:
+        raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag bearbeiten."))
+    if not policy.may_edit(user, comment, now or utcnow(), int(EDIT_WINDOW.total_seconds())):
+        raise Conflict(_("Beiträge können nur in den ersten 15 Minuten bearbeitet werden."))
+    return comment
+
+
+# --- posting ------------------------------------------------------------------------------------
+
+def post_comment(session: Session, *, user: User | None, section_id: int, data: CommentIn,
+                 now: datetime | None = None) -> Comment:
+    """Comment on the current version of a section (or reply in a thread) while a round admits this person."""
+    now = now or utcnow()
+    section = sources.get_section(session, section_id)
+    parent = None
+    if data.parent_id:
+        parent = session.get(Comment, data.parent_id)
+        if parent is None or parent.section_id != section_id:
+            raise Invalid(_("Auf diesen Beitrag kann hier nicht geantwortet werden."),
+                          errors=[("parent_id", _("Diesen Beitrag gibt es in diesem Abschnitt nicht."))])
+    round_, refusal = policy.pick_round(user, rounds_service.open_rounds_for_section(session, section_id, now),
+                                        section, now, reply=parent is not None)
+    if refusal:
+        raise refusal
+    if parent is not None:
+        if parent.withdrawn_at or parent.hidden_at or parent.erased:
+            raise Conflict(_("Auf einen zurückgezogenen oder ausgeblendeten Beitrag kann nicht geantwortet werden."))
+        version_id, anchor = parent.section_version_id, parent.paragraph_anchor
+    else:
+        version = sources.current_version(session, section)
+        if version is None:
+            raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
+        version_id, anchor = version.id, data.paragraph
+        if anchor is not None:
+            paragraph = sources.paragraph(session, version.id, anchor)
+            if paragraph is None:
+                raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
+                              errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
+            if data.quote:
+                check_quote(data.quote, paragraph.text)
+        elif data.quote:
+            check_quote(data.quote, version.body)
+    _rate_limit(session, user)
+    comment = Comment(section_version_id=version_id, section_id=section_id, paragraph_anchor=anchor,
+                      quote=data.quote if parent is None else None, parent_id=parent.id if parent else None,
+                      root_id=(parent.root_id or parent.id) if parent else None,
+                      depth=parent.depth + 1 if parent else 0, round_id=round_.id, author_id=user.id,
+                      alignment=data.alignment.value, body=data.body, html=render_markdown(data.body),
+                      created_at=now)
+    session.add(comment)
+    session.flush()
+    if parent is not None:
+        notify.reply_posted(session, parent=parent, reply=comment, replier=user)
+    session.commit()
+    return comment
+
+
+def post_idea_comment(session: Session, *, user: User | None, idea_id: int, data: CommentIn,
+                      now: datetime | None = None) -> Comment:
+    """Comment on a visible idea (any logged-in, unblocked person); keeps Idea.comment_count."""
+    now = now or utcnow()
+    idea = session.get(Idea, idea_id)
+    if idea is None or (idea.hidden_at is not None and not (user and user.role == Role.moderator.value)):
+        raise NotFound(_("Diese Idee gibt es nicht."))
+    refusal = policy.idea_comment_refusal(user, idea, now)
+    if refusal:
+        raise refusal
+    parent = None
+    if data.parent_id:
+        parent = session.get(Comment, data.parent_id)
+        if parent is None or parent.idea_id != idea_id:
+            raise Invalid(_("Auf diesen Beitrag kann hier nicht geantwortet werden."),
+                          errors=[("parent_id", _("Diesen Beitrag gibt es zu dieser Idee nicht."))])
+        if parent.withdrawn_at or parent.hidden_at or parent.erased:
+            raise Conflict(_("Auf einen zurückgezogenen oder ausgeblendeten Beitrag kann nicht geantwortet werden."))
+    if data.paragraph or data.quote:
+        raise Invalid(_("Bei Ideen gibt es keine Absätze."),
+                      errors=[("paragraph", _("Bei Ideen gibt es keine Absätze und Zitate."))])
+    _rate_limit(session, user)
+    comment = Comment(idea_id=idea_id, parent_id=parent.id if parent else None,
+                      root_id=(parent.root_id or parent.id) if parent else None,
+                      depth=parent.depth + 1 if parent else 0, author_id=user.id, alignment=data.alignment.value,
+                      body=data.body, html=render_markdown(data.body), created_at=now)
+    session.add(comment)
+    session.flush()
+    session.exec(update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count + 1))
+    if parent is not None:
+        notify.reply_posted(session, parent=parent, reply=comment, replier=user)
+    session.commit()
+    return comment
+
+
+# --- editing and withdrawing ------------------------------------------------------------------
+
+def edit_comment(session: Session, *, user: User | None, comment_id: int, data: CommentEditIn,
+                 now: datetime | None = None) -> Comment:
+    """The author changes the text within 15 minutes; the earlier text is kept (CommentEdit)."""
+    now = now or utcnow()
+    comment = get_comment(session, comment_id)
+    if user is None or comment.author_id != user.id:
+        raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag bearbeiten."))
+    if not policy.may_edit(user, comment, now, int(EDIT_WINDOW.total_seconds())):
+        raise Conflict(_("Beiträge können nur in den ersten 15 Minuten bearbeitet werden."))
+    _rate_limit(session, user)
+    session.add(CommentEdit(comment_id=comment.id, body=comment.body, alignment=comment.alignment, edited_at=now))
+    comment.body, comment.html = data.body, render_markdown(data.body)
+    if data.alignment is not None:
+        comment.alignment = data.alignment.value
+    comment.edited_at = now
+    session.add(comment)
+    session.commit()
+    return comment
+
+
+def withdraw_comment(session: Session, *, user: User | None, comment_id: int, reason: str = "",
+                     now: datetime | None = None) -> Comment:
+    """The author withdraws (a placeholder stays); a moderator's withdrawal hides it, with a reason, audited."""
+    now = now or utcnow()
+    comment = get_comment(session, comment_id)
+    if user is None or not policy.may_withdraw(user, comment):
+        if comment.withdrawn_at is not None:
+            raise Conflict(_("Dieser Beitrag ist bereits zurückgezogen."))
+        raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag zurückziehen."))
+    if comment.author_id == user.id:
+        comment.withdrawn_at = now
+        if comment.idea_id:
+            session.exec(update(Idea).where(Idea.id == comment.idea_id)
+                         .values(comment_count=Idea.comment_count - 1))
+    else:
+        if comment.hidden_at is not None:
+            raise Conflict(_("Dieser Beitrag ist bereits ausgeblendet."))
+        comment.hidden_at, comment.hidden_reason = now, (reason or _("Von der Moderation entfernt."))[:2000]
+        audit.record(session, actor_id=user.id, action="comment.hide", target_type="comment",
+                     target_id=comment.id, summary=comment.hidden_reason)
+    session.add(comment)
+    session.commit()
+    return comment
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def status(comment: Comment) -> str:
+    if comment.erased:
+        return "erased"
+    if comment.hidden_at is not None:
+        return "hidden"
+    if comment.withdrawn_at is not None:
+        return "withdrawn"
+    return "visible"
+
+
+def comment_query(*, section_id: int | None = None, version_id: int | None = None, idea_id: int | None = None,
+                  paragraph: str | None = None, alignment: str | None = None, round_id: int | None = None,
+                  organisation: str | None = None):
+    query = select(Comment)
+    if section_id is not None:
+        query = query.where(Comment.section_id == section_id)
+    if version_id is not None:
+        query = query.where(Comment.section_version_id == version_id)
+    if idea_id is not None:
+        query = query.where(Comment.idea_id == idea_id)
+    if paragraph:
+        query = query.where(Comment.paragraph_anchor == paragraph)
+    if alignment:
+        query = query.where(Comment.alignment == alignment)
+    if round_id:
+        query = query.where(Comment.round_id == round_id)
+    if organisation:
+        query = query.join(User, User.id == Comment.author_id).where(User.organisation == organisation)
+    return query
+
+
+def ordered(query, sort: str):
+    if sort == "top":
+        return query.order_by((Comment.up_count - Comment.down_count).desc(), Comment.created_at.desc(),
+                              Comment.id.desc())
+    if sort == "paragraph":
+        return query.order_by(Comment.paragraph_anchor.is_(None), Comment.paragraph_anchor, Comment.created_at,
+                              Comment.id)
+    if sort == "old":
+        return query.order_by(Comment.created_at, Comment.id)
+    return query.order_by(Comment.created_at.desc(), Comment.id.desc())
+
+
+def list_comments(session: Session, *, section_id: int | None = None, idea_id: int | None = None,
+                  version: int | None = None, paragraph: str | None = None, sort: str = "new",
+                  alignment: str | None = None, round_id: int | None = None, organisation: str | None = None,
+                  page: int = 1, per_page: int = 50) -> tuple[list[Comment], int]:
+    """Comments of a section (optionally one version and paragraph) or an idea, paginated."""
+    version_id = None
+    if section_id is not None:
+        section = sources.get_section(session, section_id)
+        if version is not None:
+            v = sources.version(session, section.id, version)
+            if v is None:
+                raise NotFound(_("Diese Fassung gibt es nicht."))
+            version_id = v.id
+    elif idea_id is not None and session.get(Idea, idea_id) is None:
+        raise NotFound(_("Diese Idee gibt es nicht."))
+    query = comment_query(section_id=section_id, version_id=version_id, idea_id=idea_id, paragraph=paragraph,
+                          alignment=alignment, round_id=round_id, organisation=organisation)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(ordered(query, sort).offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
+
+
+def authors(session: Session, comments: list[Comment]) -> dict[int, User]:
+    ids = {c.author_id for c in comments}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+
+
+def my_votes(session: Session, user: User | None, comment_ids: list[int]) -> dict[int, int]:
+    if user is None or not comment_ids:
+        return {}
+    return dict(session.exec(select(Vote.comment_id, Vote.value).where(Vote.user_id == user.id,
+                                                                       Vote.comment_id.in_(comment_ids))).all())
+
+
+def to_out(comment: Comment, *, author: User | None, version_number: int | None, mine: int | None = None,
+           viewer: User | None = None) -> dict:
+    """The public shape: hidden, withdrawn and erased comments keep their place but not their text."""
+    state = status(comment)
+    shown = state == "visible" or (viewer is not None and viewer.role == Role.moderator.value and state == "hidden")
+    return {
+        "id": comment.id, "section_id": comment.section_id, "version": version_number, "idea_id": comment.idea_id,
+        "paragraph": comment.paragraph_anchor, "quote": comment.quote if shown else None,
+        "parent_id": comment.parent_id, "round_id": comment.round_id,
+        "author": ({"id": author.id, "display_name": author.display_name, "organisation": author.organisation,
+                    "role": author.role} if author is not None and state != "erased" else None),
+        "alignment": comment.alignment, "status": state, "body": comment.body if shown else None,
+        "html": comment.html if shown else None, "created_at": comment.created_at, "edited_at": comment.edited_at,
+        "edited": comment.edited_at is not None, "up": comment.up_count, "down": comment.down_count, "mine": mine,
+    }
+
+
+def comments_out(session: Session, comments: list[Comment], viewer: User | None) -> list[dict]:
+    people = authors(session, comments)
+    versions = sources.versions_by_id(session, {c.section_version_id for c in comments if c.section_version_id})
+    mine = my_votes(session, viewer, [c.id for c in comments])
+    return [to_out(c, author=people.get(c.author_id),
+                   version_number=versions[c.section_version_id].number if c.section_version_id else None,
+                   mine=mine.get(c.id), viewer=viewer) for c in comments]
+
+
+# --- Meine Daten and erasure ------------------------------------------------------------------
+
+def export_person(session: Session, user: User) -> tuple[str, object]:
+    comments = session.exec(select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)).all()
+    votes = session.exec(select(Vote).where(Vote.user_id == user.id).order_by(Vote.id)).all()
+    return "discussion", {
+        "comments": [{"id": c.id, "section_id": c.section_id, "section_version_id": c.section_version_id,
+                      "idea_id": c.idea_id, "paragraph": c.paragraph_anchor, "quote": c.quote,
+                      "parent_id": c.parent_id, "alignment": c.alignment, "body": c.body,
+                      "created_at": c.created_at.isoformat(),
+                      "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+                      "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+                      "status": status(c)} for c in comments],
+        "votes": [{"target": "section_version" if v.section_version_id else "comment" if v.comment_id else "idea",
+                   "target_id": v.section_version_id or v.comment_id or v.idea_id, "value": v.value,
+                   "created_at": v.created_at.isoformat()} for v in votes],
+    }
+
+
+def erase_person(session: Session, user: User, erase_texts: bool) -> None:
+    """Account deletion: the author is anonymised by accounts; on request the texts go, rows and threads stay."""
+    if not erase_texts:
+        return
+    comment_ids = select(Comment.id).where(Comment.author_id == user.id)
+    session.exec(update(Comment).where(Comment.author_id == user.id)
+                 .values(erased=True, body="", html="", quote=None))
+    session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))
+
+
+DATA_EXPORTERS.append(export_person)
+ERASERS.append(erase_person)

@@ -1,0 +1,177 @@
+"""Votes: one per person and target, right under concurrent requests (invariant 3).
+
+The unique constraints decide races: INSERT … ON CONFLICT DO NOTHING, then the existing row is locked
+(FOR UPDATE on PostgreSQL; SQLite writers are serialised by BEGIN IMMEDIATE) and changed. Counters move
+by atomic increments computed from the row's old and new value, so no update is lost.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from app import ratelimit
+from app.accounts.models import User
+from app.db import utcnow
+from app.discussion import policy, sources
+from app.discussion.models import Comment, Vote, VoteTarget
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas.models import Idea
+from app.rounds import service as rounds_service
+from app.web.i18n import gettext as _
+
+VOTE_RATE_PER_MINUTE = 120
+COLUMN = {VoteTarget.section_version: "section_version_id", VoteTarget.comment: "comment_id",
+          VoteTarget.idea: "idea_id"}
+
+
+def _check_allowed(session: Session, user: User | None, target: VoteTarget, target_id: int, value: int | None,
+                   now: datetime) -> None:
+    """Raise unless this person may (change a) vote on this target now."""
+    if target == VoteTarget.idea:
+        idea = session.get(Idea, target_id)
+        if idea is None or idea.hidden_at is not None:
+            raise NotFound(_("Diese Idee gibt es nicht."))
+        refusal = policy.idea_comment_refusal(user, idea, now)
+        if refusal:
+            raise refusal
+        if value is not None and value != 1:
+            raise Invalid(_("Ideen können nur unterstützt werden."),
+                          errors=[("value", _("Ideen können nur unterstützt werden (Wert 1)."))])
+        return
+    if target == VoteTarget.comment:
+        comment = session.get(Comment, target_id)
+        if comment is None or comment.hidden_at is not None:
+            raise NotFound(_("Diesen Beitrag gibt es nicht."))
+        if comment.idea_id is not None:
+            idea = session.get(Idea, comment.idea_id)
+            refusal = policy.idea_comment_refusal(user, idea, now)
+            if refusal:
+                raise refusal
+        else:
+            section = sources.get_section(session, comment.section_id)
+            _round, refusal = policy.pick_round(
+                user, rounds_service.open_rounds_for_section(session, section.id, now), section, now, voting=True)
+            if refusal:
+                raise refusal
+        if comment.withdrawn_at is not None or comment.erased:
+            raise Conflict(_("Dieser Beitrag ist zurückgezogen."))
+        if user is not None and comment.author_id == user.id:
+            raise Forbidden(_("Über den eigenen Beitrag können Sie nicht abstimmen."))
+        return
+    from app.documents.models import SectionVersion
+
+    version = session.get(SectionVersion, target_id)
+    if version is None:
+        raise NotFound(_("Diese Fassung gibt es nicht."))
+    section = sources.get_section(session, version.section_id)
+    _round, refusal = policy.pick_round(
+        user, rounds_service.open_rounds_for_section(session, section.id, now), section, now, voting=True)
+    if refusal:
+        raise refusal
+    if version.number != section.current_number:
+        raise Conflict(_("Abgestimmt wird über die aktuelle Fassung."))
+
+
+def _insert_ignore(session: Session, values: dict) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when this call created the row."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = session.exec(insert(Vote).values(**values).on_conflict_do_nothing())
+    return result.rowcount == 1
+
+
+def _locked_vote(session: Session, user_id: int, column: str, target_id: int) -> Vote | None:
+    return session.exec(select(Vote).where(Vote.user_id == user_id, getattr(Vote, column) == target_id)
+                        .with_for_update().execution_options(populate_existing=True)).first()
+
+
+def _apply_delta(session: Session, target: VoteTarget, target_id: int, old: int | None, new: int | None) -> None:
+    up = (new == 1) - (old == 1)
+    down = (new == -1) - (old == -1)
+    if target == VoteTarget.comment and (up or down):
+        session.exec(update(Comment).where(Comment.id == target_id)
+                     .values(up_count=Comment.up_count + up, down_count=Comment.down_count + down))
+    elif target == VoteTarget.idea and up:
+        session.exec(update(Idea).where(Idea.id == target_id).values(support_count=Idea.support_count + up))
+
+
+def counts(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:
+    if target == VoteTarget.comment:
+        row = session.exec(select(Comment.up_count, Comment.down_count).where(Comment.id == target_id)).one()
+        up, down = row
+    elif target == VoteTarget.idea:
+        up, down = session.exec(select(Idea.support_count).where(Idea.id == target_id)).one(), 0
+    else:
+        tally = dict(session.exec(select(Vote.value, func.count()).where(Vote.section_version_id == target_id)
+                                  .group_by(Vote.value)).all())
+        up, down = tally.get(1, 0), tally.get(-1, 0)
+    mine = None
+    if user is not None:
+        mine = session.exec(select(Vote.value).where(Vote.user_id == user.id,
+                                                     getattr(Vote, COLUMN[target]) == target_id)).first()
+    return {"target": target.value, "target_id": target_id, "up": up, "down": down, "mine": mine}
+
+
+def put_vote(session: Session, *, user: User | None, target: VoteTarget, target_id: int, value: int,
+             now: datetime | None = None) -> dict:
+    """Cast or change this person's vote; idempotent per person and target. Returns the counts."""
+    now = now or utcnow()
+    if value not in (1, -1):
+        raise Invalid(_("Bitte 1 oder -1 angeben."), errors=[("value", _("Bitte 1 oder -1 angeben."))])
+    _check_allowed(session, user, target, target_id, value, now)
+    ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
+    column = COLUMN[target]
+    if _insert_ignore(session, {"user_id": user.id, column: target_id, "value": value, "created_at": now,
+                                "updated_at": now}):
+        _apply_delta(session, target, target_id, None, value)
+    else:
+        existing = _locked_vote(session, user.id, column, target_id)
+        if existing is None:  # withdrawn between our insert attempt and the lock: cast it anew
+            if not _insert_ignore(session, {"user_id": user.id, column: target_id, "value": value,
+                                            "created_at": now, "updated_at": now}):
+                raise Conflict(_("Ihre Stimme wurde gleichzeitig geändert. Bitte versuchen Sie es erneut."))
+            _apply_delta(session, target, target_id, None, value)
+        elif existing.value != value:
+            old = existing.value
+            session.exec(update(Vote).where(Vote.id == existing.id).values(value=value, updated_at=now))
+            _apply_delta(session, target, target_id, old, value)
+    session.commit()
+    return counts(session, target=target, target_id=target_id, user=user)
+
+
+def delete_vote(session: Session, *, user: User | None, target: VoteTarget, target_id: int,
+                now: datetime | None = None) -> dict:
+    """Withdraw this person's vote (nothing to withdraw is fine). Returns the counts."""
+    now = now or utcnow()
+    _check_allowed(session, user, target, target_id, None, now)
+    ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
+    existing = _locked_vote(session, user.id, COLUMN[target], target_id)
+    if existing is not None:
+        deleted = session.exec(delete(Vote).where(Vote.id == existing.id))
+        if deleted.rowcount == 1:
+            _apply_delta(session, target, target_id, existing.value, None)
+    session.commit()
+    return counts(session, target=target, target_id=target_id, user=user)
+
+
+def counts_checked(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:
+    """Counts of an existing target (404 otherwise)."""
+    from app.documents.models import SectionVersion
+
+    model = {VoteTarget.comment: Comment, VoteTarget.idea: Idea, VoteTarget.section_version: SectionVersion}[target]
+    if session.get(model, target_id) is None:
+        raise NotFound(_("Nicht gefunden."))
+    return counts(session, target=target, target_id=target_id, user=user)
+
+
+def toggle_vote(session: Session, *, user: User | None, target: VoteTarget, target_id: int, value: int,
+                now: datetime | None = None) -> dict:
+    """The page's vote buttons: pressing the button of one's current vote withdraws it, else casts it."""
+    column = COLUMN[target]
+    current = None if user is None else session.exec(
+        select(Vote.value).where(Vote.user_id == user.id, getattr(Vote, column) == target_id)).first()
+    if current == value:
+        return delete_vote(session, user=user, target=target, target_id=target_id, now=now)
+    return put_vote(session, user=user, target=target, target_id=target_id, value=value, now=now)
