@@ -11,7 +11,8 @@ from app import audit, ratelimit
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import utcnow
-from app.documents.models import Chapter, Draft, Section, SectionVersion
+from app.documents import service as documents_service
+from app.documents.models import Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.ideas import policy, search
 from app.ideas.models import Category, Idea, IdeaStatus, IdeaStatusChange
@@ -85,30 +86,9 @@ def places(session: Session) -> Places:
 # --- sections of the Rahmenkonzeption ------------------------------------------------------------
 
 def section_labels(session: Session, ids: set[int] | None = None) -> dict[int, str]:
-    """{section id: "2.3 Title"} numbered by position within chapter and document; only `ids` when given."""
-    chapters = session.exec(select(Chapter).order_by(Chapter.document_id, Chapter.position, Chapter.id)).all()
-    chapter_number: dict[int, int] = {}
-    per_document: dict[int, int] = {}
-    for c in chapters:
-        per_document[c.document_id] = per_document.get(c.document_id, 0) + 1
-        chapter_number[c.id] = per_document[c.document_id]
-    sections = session.exec(select(Section).order_by(Section.chapter_id, Section.position, Section.id)).all()
-    titles: dict[int, str] = {}
-    for sid, title in session.exec(select(Draft.section_id, Draft.title)).all():
-        titles[sid] = title
-    latest = select(SectionVersion.section_id, func.max(SectionVersion.number).label("n")) \
-        .group_by(SectionVersion.section_id).subquery()
-    for sid, title in session.exec(select(SectionVersion.section_id, SectionVersion.title).join(
-            latest, (latest.c.section_id == SectionVersion.section_id) & (latest.c.n == SectionVersion.number))).all():
-        titles[sid] = title
-    labels: dict[int, str] = {}
-    per_chapter: dict[int, int] = {}
-    for s in sections:
-        per_chapter[s.chapter_id] = per_chapter.get(s.chapter_id, 0) + 1
-        if ids is None or s.id in ids:
-            number = f"{chapter_number.get(s.chapter_id, 0)}.{per_chapter[s.chapter_id]}"
-            labels[s.id] = f"{number} {titles.get(s.id, '')}".strip()
-    return labels
+    """{section id: "2.3 Title"} in document order (from the documents domain); only `ids` when given."""
+    return {c.id: f"{c.label} {c.title}".strip() for c in documents_service.list_sections(session)
+            if ids is None or c.id in ids}
 
 
 def section_choices(session: Session) -> list[tuple[int, str]]:

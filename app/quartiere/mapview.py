@@ -85,7 +85,7 @@ def class_of(count: int, bands: list[tuple[int, int, int]]) -> int:
     return bands[-1][0] if bands else 0
 
 
-def wrap(name: str, width: float, char_px: float = 7.6) -> list[str]:
+def wrap(name: str, width: float, char_px: float = 8.6) -> list[str]:
     """Split a long name at a hyphen or space into at most two lines that fit the tile."""
     if len(name) * char_px <= width:
         return [name]

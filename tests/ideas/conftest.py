@@ -45,7 +45,7 @@ def make_section(title: str = "Begegnungsorte im Quartier") -> int:
         chapter = Chapter(document_id=doc_id, position=1, title="Handlungsfelder")
         s.add(chapter)
         s.flush()
-        section = Section(chapter_id=chapter.id, position=1)
+        section = Section(chapter_id=chapter.id, position=1, title=title)
         s.add(section)
         s.flush()
         s.add(Draft(section_id=section.id, title=title, body="Text"))
