@@ -4,6 +4,7 @@ Raw HTML in the source is shown as text, and whatever comes out is cleaned again
 `<script>`, on* attributes and `javascript:` links are inert. Links get rel="nofollow noopener".
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,9 +39,13 @@ def _shift_headings(html: str) -> str:
     return html
 
 
+# A star between two letters is the German gender star (Bürger*innen), never emphasis.
+_GENDER_STAR = re.compile(r"(?<=\w)\*(?=\w)")
+
+
 def render(text: str) -> str:
     """Markdown source → safe HTML."""
-    return sanitize(_shift_headings(_parser().render(text or "")))
+    return sanitize(_shift_headings(_parser().render(_GENDER_STAR.sub(r"\\*", text or ""))))
 
 
 @dataclass(frozen=True)
