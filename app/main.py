@@ -10,9 +10,10 @@ from app.documents import pages as documents_pages
 from app.ideas import pages as ideas_pages
 from app.quartiere import pages as quartiere_pages
 from app.rounds import pages as rounds_pages
-from app.settings import ROOT
+from app.settings import ROOT, get_settings
 from app.site import pages as site_pages
 from app.web import problems
+from app.web.pagecache import PageCache
 from app.web.security import SecurityMiddleware
 
 
@@ -20,6 +21,8 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Quartierswerkstatt API", version="1",
                   description="Beteiligungsplattform zur Rahmenkonzeption soziale Quartiersentwicklung Stuttgart",
                   docs_url=None, redoc_url=None)
+    if get_settings().page_cache:
+        app.add_middleware(PageCache)  # inner: sees the locale and CSRF token the security middleware set
     app.add_middleware(SecurityMiddleware)
     problems.install(app)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

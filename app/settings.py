@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "Quartierswerkstatt <noreply@quartierswerkstatt.example>"
     db_pool_size: int = 10
+    page_cache: bool = True  # anonymous pages served from memory while the content is unchanged
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> "Settings":

@@ -23,7 +23,7 @@ from sqlmodel import select  # noqa: E402
 from app import db, migrate  # noqa: E402
 from app.models import metadata  # noqa: E402
 
-KEEP = {"district", "quarter"}
+KEEP = {"district", "quarter", "site_state"}
 PASSWORD = "richtig-langes-passwort"
 IS_POSTGRES = TEST_DB_URL.startswith("postgresql")
 
@@ -54,6 +54,7 @@ def _truncate() -> None:
         else:
             for t in tables:
                 conn.execute(t.delete())
+        conn.execute(text("UPDATE site_state SET generation = generation + 1"))  # cached pages are stale now
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ from app.web.security import csrf_protect
 APP = Path(__file__).resolve().parent.parent / "app"
 # Lower layers first; a module may import its own layer and the layers before it, never a later one.
 LAYERS = [
-    {"settings", "db", "errors", "web", "validation", "audit", "ratelimit", "schemas", "notifications", "migrate"},
+    {"settings", "db", "errors", "web", "validation", "audit", "ratelimit", "schemas", "notifications", "migrate",
+     "cache"},
     {"accounts"}, {"quartiere", "site"}, {"documents"}, {"rounds"}, {"ideas"}, {"discussion"},
     {"moderation", "responses"}, {"reports", "exports"},
 ]

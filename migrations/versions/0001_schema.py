@@ -61,6 +61,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_rate_limit_event_created_at'), 'rate_limit_event', ['created_at'], unique=False)
     op.create_index(op.f('ix_rate_limit_event_key'), 'rate_limit_event', ['key'], unique=False)
+    op.create_table('site_state',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site_state'))
+    )
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
@@ -376,6 +381,50 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comment_edit'))
     )
     op.create_index(op.f('ix_comment_edit_comment_id'), 'comment_edit', ['comment_id'], unique=False)
+    op.create_table('flag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('idea_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', app.db.UTCDateTime(), nullable=True),
+    sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.CheckConstraint('(comment_id IS NULL) <> (idea_id IS NULL)', name=op.f('ck_flag_one_target')),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_flag_comment_id_comment')),
+    sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_flag_idea_id_idea')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_flag_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flag')),
+    sa.UniqueConstraint('user_id', 'comment_id', name=op.f('uq_flag_user_id_comment_id')),
+    sa.UniqueConstraint('user_id', 'idea_id', name=op.f('uq_flag_user_id_idea_id'))
+    )
+    op.create_index('ix_flag_open_comment', 'flag', ['resolved_at', 'comment_id'], unique=False)
+    op.create_index('ix_flag_open_idea', 'flag', ['resolved_at', 'idea_id'], unique=False)
+    op.create_index(op.f('ix_flag_user_id'), 'flag', ['user_id'], unique=False)
+    op.create_table('response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('idea_id', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('accepted', 'partly', 'rejected', 'noted')", name=op.f('ck_response_status')),
+    sa.CheckConstraint('(comment_id IS NULL) <> (idea_id IS NULL)', name=op.f('ck_response_one_target')),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_response_author_id_user_account')),
+    sa.ForeignKeyConstraint(['comment_id'], ['comment.id'], name=op.f('fk_response_comment_id_comment')),
+    sa.ForeignKeyConstraint(['idea_id'], ['idea.id'], name=op.f('fk_response_idea_id_idea')),
+    sa.ForeignKeyConstraint(['version_id'], ['section_version.id'], name=op.f('fk_response_version_id_section_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_response'))
+    )
+    op.create_index('ix_response_comment_revision', 'response', ['comment_id', 'revision'], unique=False)
+    op.create_index('ix_response_idea_revision', 'response', ['idea_id', 'revision'], unique=False)
+    op.create_index(op.f('ix_response_version_id'), 'response', ['version_id'], unique=False)
+    op.create_index('uq_response_current_comment', 'response', ['comment_id'], unique=True, sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+    op.create_index('uq_response_current_idea', 'response', ['idea_id'], unique=True, sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
     op.create_table('vote',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -406,6 +455,16 @@ def downgrade() -> None:
     op.drop_index('ix_vote_idea_id', table_name='vote')
     op.drop_index('ix_vote_comment_id', table_name='vote')
     op.drop_table('vote')
+    op.drop_index('uq_response_current_idea', table_name='response', sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+    op.drop_index('uq_response_current_comment', table_name='response', sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'))
+    op.drop_index(op.f('ix_response_version_id'), table_name='response')
+    op.drop_index('ix_response_idea_revision', table_name='response')
+    op.drop_index('ix_response_comment_revision', table_name='response')
+    op.drop_table('response')
+    op.drop_index(op.f('ix_flag_user_id'), table_name='flag')
+    op.drop_index('ix_flag_open_idea', table_name='flag')
+    op.drop_index('ix_flag_open_comment', table_name='flag')
+    op.drop_table('flag')
     op.drop_index(op.f('ix_comment_edit_comment_id'), table_name='comment_edit')
     op.drop_table('comment_edit')
     op.drop_index(op.f('ix_version_address_version_id'), table_name='version_address')
@@ -460,6 +519,7 @@ def downgrade() -> None:
     op.drop_table('audit_entry')
     op.drop_index(op.f('ix_user_account_role'), table_name='user_account')
     op.drop_table('user_account')
+    op.drop_table('site_state')
     op.drop_index(op.f('ix_rate_limit_event_key'), table_name='rate_limit_event')
     op.drop_index(op.f('ix_rate_limit_event_created_at'), table_name='rate_limit_event')
     op.drop_table('rate_limit_event')

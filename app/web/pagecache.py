@@ -1,0 +1,128 @@
+"""Anonymous reading served from memory while the content generation is unchanged; ETag and 304.
+
+Only GET requests without a login (no session cookie, no bearer token), without a pending flash
+message and without htmx headers are cached. The per-visitor CSRF token in a page is swapped for a
+placeholder when stored and for the visitor's own token when served.
+"""
+
+import hashlib
+from collections import OrderedDict
+from http.cookies import SimpleCookie
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import cache
+
+PLACEHOLDER = b"__QW_CSRF_TOKEN__"
+SKIP_PREFIXES = ("/static/", "/healthz", "/docs", "/konto", "/verwaltung", "/anmelden", "/registrieren",
+                 "/einladung")
+CACHEABLE_TYPES = (b"text/html", b"application/json")
+MAX_ENTRY_BYTES = 2 * 1024 * 1024
+
+
+class PageCache:
+    def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024):
+        self.app = app
+        self.entries: OrderedDict[tuple, tuple[int, int, list, bytes, str]] = OrderedDict()
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
+
+    def _cacheable(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIP_PREFIXES):
+            return False
+        for name, value in scope["headers"]:
+            if name == b"authorization" or name.startswith(b"hx-"):
+                return False
+            if name == b"cookie":
+                try:
+                    jar = SimpleCookie(value.decode("latin-1"))
+                except Exception:  # unparseable cookies: do not cache
+                    return False
+                if "qw_session" in jar or "qw_flash" in jar:
+                    return False
+        query = scope.get("query_string", b"")
+        return b"lang=" not in query
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        token = state.get("csrf_token", "").encode()
+        key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"))
+        try:
+            generation = cache.current_generation()
+        except Exception:  # database unreachable: let the app answer (503) without the cache
+            await self.app(scope, receive, send)
+            return
+        hit = self.entries.get(key)
+        if hit and hit[0] == generation:
+            self.entries.move_to_end(key)
+            await self._send_cached(scope, send, hit, token)
+            return
+
+        start: dict = {}
+        chunks: list[bytes] = []
+        passing = False
+
+        async def capture(message: Message) -> None:
+            nonlocal passing
+            if message["type"] == "http.response.start":
+                start.update(message)
+                headers = message.get("headers", [])
+                ctype = next((v for n, v in headers if n == b"content-type"), b"")
+                cookies = [v for n, v in headers if n == b"set-cookie"]
+                passing = not (message["status"] == 200 and ctype.startswith(CACHEABLE_TYPES)
+                               and all(c.startswith(b"qw_csrf=") for c in cookies))
+                if passing:
+                    await send(message)
+                return
+            if message["type"] != "http.response.body" or passing:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                if sum(map(len, chunks)) > MAX_ENTRY_BYTES:  # too big to keep: stream the rest through
+                    passing = True
+                    await send(start)
+                    await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
+                return
+            await self._finish(key, generation, start, b"".join(chunks), token, send)
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(self, key, generation, start, body, token, send) -> None:
+        headers = list(start.get("headers", []))
+        stored_body = body.replace(token, PLACEHOLDER) if token else body
+        stored_headers = [(n, v) for n, v in headers if n not in (b"set-cookie", b"content-length", b"etag")]
+        digest = hashlib.blake2b(b"%s|%s|%s|%d" % (key[0].encode(), key[1], key[2].encode(), generation),
+                                 digest_size=12).hexdigest()
+        etag = f'W/"{digest}"'
+        self._store(key, (generation, 200, stored_headers, stored_body, etag))
+        await send({**start, "headers": [*headers, (b"etag", etag.encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _store(self, key, entry) -> None:
+        old = self.entries.pop(key, None)
+        if old:
+            self.size -= len(old[3])
+        self.entries[key] = entry
+        self.size += len(entry[3])
+        while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
+            _key, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped[3])
+
+    async def _send_cached(self, scope, send, entry, token: bytes) -> None:
+        _generation, status, headers, body, etag = entry
+        request_etag = next((v for n, v in scope["headers"] if n == b"if-none-match"), None)
+        out_headers = [*headers, (b"etag", etag.encode())]
+        if request_etag is not None and etag.encode() in request_etag:
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(n, v) for n, v in out_headers if n not in (b"content-type",)]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        payload = body.replace(PLACEHOLDER, token) if token else body
+        out_headers.append((b"content-length", str(len(payload)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": out_headers})
+        await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,51 @@
+"""The anonymous page cache: served from memory, invalidated by any write through any worker, per-visitor CSRF."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from tests.helpers import api_token, login, make_user
+
+
+def _csrf_in_page(html: str) -> str:
+    return re.search(r'"X-CSRF-Token": "([^"]+)"', html).group(1)
+
+
+def test_repeat_reads_get_etag_and_304(client):
+    first = client.get("/quartiere")
+    second = client.get("/quartiere")
+    assert first.status_code == second.status_code == 200
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.text == first.text
+    not_modified = client.get("/quartiere", headers={"If-None-Match": first.headers["etag"]})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page(asgi_app):
+    with TestClient(asgi_app) as anna, TestClient(asgi_app) as ben:
+        page_a = anna.get("/").text
+        page_b = ben.get("/").text
+        assert _csrf_in_page(page_a) == anna.cookies["qw_csrf"]
+        assert _csrf_in_page(page_b) == ben.cookies["qw_csrf"]
+        assert anna.cookies["qw_csrf"] != ben.cookies["qw_csrf"]
+
+
+def test_a_write_through_one_worker_is_visible_through_the_other_at_once():
+    lead = make_user("lead")
+    worker_a, worker_b = create_app(), create_app()  # two processes' worth of caches over one database
+    with TestClient(worker_a) as a, TestClient(worker_b) as b:
+        assert b.get("/api/v1/documents").json()["total"] == 0
+        assert b.get("/api/v1/documents").json()["total"] == 0  # now served from b's cache
+        created = a.post("/api/v1/documents", headers=api_token(a, lead),
+                         json={"title": "Rahmenkonzeption", "slug": "rk", "description": "Entwurf"})
+        assert created.status_code == 201, created.text
+        assert b.get("/api/v1/documents").json()["total"] == 1
+
+
+def test_logged_in_pages_are_never_shared(client, asgi_app):
+    user = make_user("resident", name="Nur Für Mich")
+    login(client, user)
+    assert "Nur Für Mich" in client.get("/").text
+    with TestClient(asgi_app) as stranger:
+        assert "Nur Für Mich" not in stranger.get("/").text
