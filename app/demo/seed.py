@@ -32,4 +32,38 @@ def seed(session: Session) -> bool:
         _user(session, expert, Role.expert)
     for resident in people.RESIDENTS:
         _user(session, resident, Role.resident)
+    seed_ideas(session)
     return True
+
+
+def seed_ideas(session: Session) -> None:
+    """A round open to residents and the demo residents' ideas (people.IDEAS); skips what exists."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.documents.models import Document
+    from app.ideas.models import Idea
+    from app.rounds import service as rounds_service
+    from app.rounds.models import Round
+    from app.web.markdown import render
+
+    round_ = rounds_service.current_round_for_ideas(session)
+    if round_ is None:
+        document = session.exec(select(Document).order_by(Document.id)).first()
+        if document is None:
+            return
+        round_ = Round(document_id=document.id, title="Ideen für Ihr Quartier",
+                       description="Bürger*innen bringen Ideen für ihren Stadtteil ein.",
+                       opens_at=utcnow() - timedelta(days=7), closes_at=utcnow() + timedelta(days=60),
+                       audience="public", state="open")
+        session.add(round_)
+        session.flush()
+    residents = [_user(session, r, Role.resident) for r in people.RESIDENTS]
+    existing = set(session.exec(select(Idea.title)).all())
+    for n, item in enumerate(getattr(people, "IDEAS", [])):
+        if item["title"] in existing:
+            continue
+        session.add(Idea(author_id=residents[n % len(residents)].id, quarter_id=item["quarter_number"],
+                         round_id=round_.id, title=item["title"], body=item["body"], html=render(item["body"]),
+                         category=item["category"]))
+    session.commit()

@@ -1,0 +1,56 @@
+"""A resident in a real browser: chooses a Stadtteil on the map, submits an idea, finds it through the filters."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
+from tests.helpers import make_user
+from tests.ideas.conftest import make_round
+
+DISCUSSION = Path(__file__).resolve().parents[2] / "templates/discussion/_idea_discussion.html"
+
+
+def test_resident_submits_via_map_and_finds_idea(page, axe):  # noqa: F811
+    make_round(title="Ideen für Stuttgarts Quartiere")
+    resident = make_user("resident", name="Nachbarin Lea")
+    browser_login(page, resident)
+
+    page.goto("/ideen/neu")
+    expect(page.locator(".qmap-note")).to_contain_text("Schematische Darstellung, keine amtlichen Grenzen")
+    assert axe(page) == []
+    page.get_by_role("link", name="West: 0 Ideen").click()
+    page.get_by_role("link", name="Feuersee: 0 Ideen").click()
+    expect(page.get_by_label("Stadtteil (Pflichtfeld)")).to_have_value("184")
+
+    page.get_by_label("Titel").fill("Trinkbrunnen am Feuersee")
+    page.get_by_label("Beschreibung").fill("Im Sommer fehlt am Feuersee ein öffentlicher Trinkbrunnen für alle.")
+    page.get_by_label("Kategorie").select_option(label="Mobilität und öffentlicher Raum")
+    page.get_by_role("button", name="Idee einreichen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trinkbrunnen am Feuersee")
+    expect(page.get_by_role("status")).to_contain_text("Danke")
+    assert axe(page) == []
+
+    page.goto("/ideen")
+    assert axe(page) == []
+    page.get_by_label("Stadtbezirk", exact=True).select_option(label="West")
+    page.get_by_label("Kategorie").select_option(label="Mobilität und öffentlicher Raum")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(page.locator("#ergebnis-titel")).to_contain_text("1 Idee im Stadtbezirk West")
+    expect(page).to_have_url(re.compile(r"/ideen\?.*district=west.*category=mobilitaet_raum"))
+    assert axe(page) == []
+    page.get_by_role("link", name="Feuersee: 1 Idee").click()
+    expect(page.locator("#ergebnis-titel")).to_contain_text("1 Idee in Feuersee")
+    page.get_by_role("link", name="Trinkbrunnen am Feuersee").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trinkbrunnen am Feuersee")
+
+    if DISCUSSION.exists():  # the discussion domain's support button, once it is there
+        page.get_by_role("button", name="Unterstützen").click()
+        expect(page.get_by_text("1 Unterstützung").first).to_be_visible()
+
+    page.goto("/quartiere")
+    assert axe(page) == []
+    page.get_by_role("link", name="West: 1 Idee").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stadtbezirk West")
+    assert axe(page) == []
