@@ -1,0 +1,48 @@
+"""API shapes of Stellungnahmen."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from app.responses.models import ResponseStatus
+
+MAX_TEXT = 10_000
+
+
+class ResponseIn(BaseModel):
+    status: ResponseStatus
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    version_id: int | None = Field(default=None, ge=1)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class VersionRef(BaseModel):
+    id: int
+    section_id: int
+    number: int
+
+
+class RevisionOut(BaseModel):
+    revision: int
+    status: ResponseStatus
+    status_label: str
+    text: str
+    version: VersionRef | None
+    author: str | None
+    created_at: datetime
+
+
+class ResponseOut(RevisionOut):
+    id: int
+    target: Literal["comment", "idea"]
+    target_id: int
+    version_id: int | None
+    history: list[RevisionOut] = []

@@ -1,0 +1,366 @@
+"""Stellungnahmen: leads answer comments and ideas; one current response per contribution, history kept.
+
+Other domains build on `contribution_filters` (which comments and ideas of a round count as contributions),
+`current_map` and `author_label`. Publishing a version that takes up comments answers them (see
+`on_version_published`, registered with the documents' VERSION_PUBLISHED hooks).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.accounts.models import Role, User
+from app.db import utcnow
+from app.discussion.models import Comment
+from app.documents import service as documents
+from app.documents.models import SectionVersion, VersionAddress
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas.models import Idea
+from app.responses import policy
+from app.responses.models import STATUS_LABELS, Response, ResponseStatus
+from app.responses.schemas import ResponseIn
+from app.web.i18n import gettext as _
+
+TARGETS = ("comment", "idea")
+PARTICIPANT_ROLES = (Role.expert.value, Role.resident.value)
+DELETED_NAME = "gelöschtes Konto"
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def author_label(user: User | None) -> str:
+    """Organisation for experts, the (pseudonymous) display name for residents, "gelöschtes Konto" after deletion."""
+    if user is None or user.deleted_at is not None:
+        return _(DELETED_NAME)
+    if user.role == Role.expert.value and user.organisation:
+        return user.organisation
+    return user.display_name
+
+
+# --- which comments and ideas are contributions of a round ---------------------------------------
+
+def comment_conditions(*, round_id: int | None, include_hidden: bool) -> list:
+    """Comments by participants (not the lead's or moderation's replies), not withdrawn; hidden ones only
+    for those who may see them. Needs a join of User on Comment.author_id."""
+    where = [Comment.withdrawn_at.is_(None), col(User.role).in_(PARTICIPANT_ROLES)]
+    if round_id is not None:
+        where.append(Comment.round_id == round_id)
+    if not include_hidden:
+        where.append(Comment.hidden_at.is_(None))
+    return where
+
+
+def idea_conditions(*, round_id: int | None, include_hidden: bool) -> list:
+    where = []
+    if round_id is not None:
+        where.append(Idea.round_id == round_id)
+    if not include_hidden:
+        where.append(Idea.hidden_at.is_(None))
+    return where
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    kind: str
+    id: int
+    comment: Comment | None = None
+    idea: Idea | None = None
+
+    @property
+    def section_id(self) -> int | None:
+        return self.comment.section_id if self.comment else self.idea.section_id
+
+
+def _column(kind: str):
+    return Response.comment_id if kind == "comment" else Response.idea_id
+
+
+def load_target(session: Session, *, kind: str, target_id: int, viewer: User | None) -> Target:
+    """The contribution, 404 when unknown or hidden from this viewer."""
+    if kind == "comment":
+        comment = session.get(Comment, target_id)
+        if comment is None or (comment.hidden_at is not None and not policy.sees_hidden(viewer)):
+            raise NotFound(_("Diesen Beitrag gibt es nicht."))
+        return Target(kind, target_id, comment=comment)
+    if kind == "idea":
+        idea = session.get(Idea, target_id)
+        if idea is None or (idea.hidden_at is not None and not policy.sees_hidden(viewer)):
+            raise NotFound(_("Diese Idee gibt es nicht."))
+        return Target(kind, target_id, idea=idea)
+    raise NotFound(_("Unbekannte Art von Beitrag."))
+
+
+def _answerable(session: Session, kind: str, target_id: int) -> Target:
+    target = load_target(session, kind=kind, target_id=target_id, viewer=None)  # hidden: 404 even for leads
+    if target.comment is not None and target.comment.withdrawn_at is not None:
+        raise Conflict(_("Dieser Beitrag wurde zurückgezogen; er braucht keine Stellungnahme."))
+    return target
+
+
+def _check_version(session: Session, target: Target, version_id: int | None) -> SectionVersion | None:
+    if version_id is None:
+        return None
+    version = session.get(SectionVersion, version_id)
+    wrong = version is None or (target.comment is not None and version.section_id != target.comment.section_id)
+    if wrong:
+        message = _("Diese Fassung gehört nicht zum Abschnitt des Beitrags.")
+        raise Invalid(message, errors=[("version_id", message)])
+    return version
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def current(session: Session, *, kind: str, target_id: int) -> Response | None:
+    return session.exec(select(Response).where(_column(kind) == target_id, Response.is_current.is_(True))).first()
+
+
+def _save(session: Session, *, target: Target, status: str, text: str, version_id: int | None,
+          author_id: int | None, now: datetime) -> Response | None:
+    """Make a new current revision (None when it would change nothing)."""
+    column = _column(target.kind)
+    previous = session.exec(select(Response).where(column == target.id, Response.is_current.is_(True))
+                            .with_for_update()).first()
+    if previous and (previous.status, previous.text, previous.version_id) == (status, text, version_id):
+        return None
+    last = session.exec(select(func.max(Response.revision)).where(column == target.id)).one() or 0
+    if previous is not None:
+        # Exactly one current revision (invariant 5): a concurrent writer finds no current row left and
+        # fails on the partial unique index instead of adding a second current one.
+        session.exec(update(Response).where(Response.id == previous.id, Response.is_current.is_(True))
+                     .values(is_current=False))
+    response = Response(comment_id=target.id if target.kind == "comment" else None,
+                        idea_id=target.id if target.kind == "idea" else None, status=status, text=text,
+                        version_id=version_id, revision=last + 1, is_current=True, author_id=author_id,
+                        created_at=now)
+    session.add(response)
+    session.flush()
+    return response
+
+
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(_("Gerade wurde eine andere Stellungnahme gespeichert. "
+                         "Bitte laden Sie die Seite neu.")) from None
+
+
+def respond(session: Session, *, actor: User | None, kind: str, target_id: int, data: ResponseIn,
+            now: datetime | None = None) -> Response:
+    """A lead answers one contribution; a new revision becomes current, the earlier ones stay (audited)."""
+    if not policy.can_respond(actor):
+        raise Forbidden(_("Nur die Projektleitung gibt Stellungnahmen ab."))
+    now = now or utcnow()
+    target = _answerable(session, kind, target_id)
+    _check_version(session, target, data.version_id)
+    response = _save(session, target=target, status=data.status.value, text=data.text, version_id=data.version_id,
+                     author_id=actor.id, now=now)
+    if response is None:
+        return current(session, kind=kind, target_id=target_id)
+    audit.record(session, actor_id=actor.id, action="response.set", target_type=kind, target_id=target_id,
+                 summary=f"{status_label(data.status.value)} (Fassung {response.revision}): {data.text[:300]}")
+    _commit(session)
+    return response
+
+
+def parse_items(values: Iterable[str]) -> list[tuple[str, int]]:
+    """Checkbox values "comment:12" / "idea:5" of the workbench; unknown shapes are refused."""
+    items = []
+    for value in values:
+        kind, _sep, number = value.partition(":")
+        if kind not in TARGETS or not number.isdigit():
+            raise Invalid(_("Unbekannter Beitrag in der Auswahl."), errors=[("items", _("Unbekannter Beitrag."))])
+        items.append((kind, int(number)))
+    return list(dict.fromkeys(items))
+
+
+def respond_many(session: Session, *, actor: User | None, items: list[tuple[str, int]], data: ResponseIn,
+                 now: datetime | None = None) -> int:
+    """The same response to several similar contributions, all or none (one transaction)."""
+    if not policy.can_respond(actor):
+        raise Forbidden(_("Nur die Projektleitung gibt Stellungnahmen ab."))
+    if not items:
+        message = _("Bitte wählen Sie mindestens einen Beitrag aus.")
+        raise Invalid(message, errors=[("items", message)])
+    if len(items) > 500:
+        raise Invalid(_("Bitte höchstens 500 Beiträge auf einmal beantworten."))
+    now = now or utcnow()
+    changed = 0
+    for kind, target_id in items:
+        target = _answerable(session, kind, target_id)
+        _check_version(session, target, data.version_id)
+        if _save(session, target=target, status=data.status.value, text=data.text, version_id=data.version_id,
+                 author_id=actor.id, now=now) is not None:
+            changed += 1
+            audit.record(session, actor_id=actor.id, action="response.set", target_type=kind, target_id=target_id,
+                         summary=f"{status_label(data.status.value)} (Sammelantwort): {data.text[:300]}")
+    _commit(session)
+    return changed
+
+
+def on_version_published(session: Session, version: SectionVersion, addresses: list[int]) -> None:
+    """A version that takes up comments answers them "berücksichtigt" with a link to it, in the publish
+    transaction. A lead's explicit "nicht berücksichtigt" or "zur Kenntnis genommen" is kept as it is
+    (the version still lists the comment); an existing positive answer gets the link to the new version.
+    Ids that are no comment of this section are ignored (the documents domain stores them unchecked)."""
+    if not addresses:
+        return
+    comments = session.exec(select(Comment).where(col(Comment.id).in_(addresses))).all()
+    now = utcnow()
+    for comment in comments:
+        if comment.section_id != version.section_id or comment.hidden_at is not None:
+            continue
+        target = Target("comment", comment.id, comment=comment)
+        previous = current(session, kind="comment", target_id=comment.id)
+        if previous is None:
+            text = f"Aufgenommen in Fassung {version.number}: {version.change_summary}".strip()
+            saved = _save(session, target=target, status=ResponseStatus.accepted.value, text=text,
+                          version_id=version.id, author_id=version.published_by_id, now=now)
+        elif previous.status in (ResponseStatus.accepted.value, ResponseStatus.partly.value):
+            saved = _save(session, target=target, status=previous.status, text=previous.text,
+                          version_id=version.id, author_id=version.published_by_id, now=now)
+        else:
+            continue
+        if saved is not None:
+            audit.record(session, actor_id=version.published_by_id, action="response.set", target_type="comment",
+                         target_id=comment.id, summary=f"berücksichtigt in Fassung {version.number}")
+
+
+documents.VERSION_PUBLISHED.append(on_version_published)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def current_map(session: Session, *, comment_ids: Iterable[int] = (), idea_ids: Iterable[int] = ()
+                ) -> dict[tuple[str, int], Response]:
+    """{("comment"|"idea", id): current response} for the given contributions (one query per kind)."""
+    result: dict[tuple[str, int], Response] = {}
+    comment_ids, idea_ids = list(set(comment_ids)), list(set(idea_ids))
+    if comment_ids:
+        for r in session.exec(select(Response).where(col(Response.comment_id).in_(comment_ids),
+                                                     Response.is_current.is_(True))).all():
+            result[("comment", r.comment_id)] = r
+    if idea_ids:
+        for r in session.exec(select(Response).where(col(Response.idea_id).in_(idea_ids),
+                                                     Response.is_current.is_(True))).all():
+            result[("idea", r.idea_id)] = r
+    return result
+
+
+def versions_of(session: Session, responses: Iterable[Response]) -> dict[int, SectionVersion]:
+    ids = {r.version_id for r in responses if r.version_id}
+    if not ids:
+        return {}
+    return {v.id: v for v in session.exec(select(SectionVersion).where(col(SectionVersion.id).in_(ids))).all()}
+
+
+def _names(session: Session, responses: Iterable[Response]) -> dict[int, str]:
+    ids = {r.author_id for r in responses if r.author_id}
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all())
+
+
+def revision_out(r: Response, versions: dict[int, SectionVersion], names: dict[int, str]) -> dict:
+    v = versions.get(r.version_id) if r.version_id else None
+    return {"revision": r.revision, "status": r.status, "status_label": status_label(r.status), "text": r.text,
+            "version": {"id": v.id, "section_id": v.section_id, "number": v.number} if v else None,
+            "author": names.get(r.author_id), "created_at": r.created_at}
+
+
+def history(session: Session, *, kind: str, target_id: int) -> list[Response]:
+    """All revisions, newest first."""
+    return list(session.exec(select(Response).where(_column(kind) == target_id)
+                             .order_by(col(Response.revision).desc())).all())
+
+
+def response_out(session: Session, *, kind: str, target_id: int, viewer: User | None) -> dict:
+    """The current response with its history; 404 for unknown or hidden contributions and without a response."""
+    load_target(session, kind=kind, target_id=target_id, viewer=viewer)
+    revisions = history(session, kind=kind, target_id=target_id)
+    if not revisions or not revisions[0].is_current:
+        raise NotFound(_("Zu diesem Beitrag gibt es noch keine Stellungnahme."))
+    versions, names = versions_of(session, revisions), _names(session, revisions)
+    head = revisions[0]
+    return {**revision_out(head, versions, names), "id": head.id, "target": kind, "target_id": target_id,
+            "version_id": head.version_id, "history": [revision_out(r, versions, names) for r in revisions[1:]]}
+
+
+@dataclass
+class Shown:
+    """A response as the pages show it beside its contribution."""
+
+    status: str
+    status_label: str
+    text: str
+    version_number: int | None
+    section_id: int | None
+    created_at: datetime
+    revision: int
+
+
+def shown(session: Session, responses: dict[tuple[str, int], Response]) -> dict[tuple[str, int], Shown]:
+    versions = versions_of(session, responses.values())
+    result = {}
+    for key, r in responses.items():
+        v = versions.get(r.version_id) if r.version_id else None
+        result[key] = Shown(status=r.status, status_label=status_label(r.status), text=r.text,
+                            version_number=v.number if v else None, section_id=v.section_id if v else None,
+                            created_at=r.created_at, revision=r.revision)
+    return result
+
+
+def section_responses(session: Session, *, section_id: int) -> dict[int, Shown]:
+    """{comment id: response} for the visible comments of a section that have one (for the section page)."""
+    rows = session.exec(select(Response).join(Comment, Comment.id == Response.comment_id)
+                        .where(Comment.section_id == section_id, Response.is_current.is_(True),
+                               Comment.hidden_at.is_(None))).all()
+    return {key[1]: s for key, s in shown(session, {("comment", r.comment_id): r for r in rows}).items()}
+
+
+def idea_response(session: Session, *, idea_id: int) -> Shown | None:
+    response = current(session, kind="idea", target_id=idea_id)
+    return shown(session, {("idea", idea_id): response})[("idea", idea_id)] if response else None
+
+
+@dataclass
+class TakenUp:
+    comment: Comment
+    author: str
+    response: Shown | None
+
+
+def taken_up(session: Session, *, version: SectionVersion, viewer: User | None) -> list[TakenUp]:
+    """"Was aus den Beiträgen wurde": the comments this version takes up, with their responses."""
+    query = (select(Comment).join(VersionAddress, VersionAddress.comment_id == Comment.id)
+             .where(VersionAddress.version_id == version.id, Comment.withdrawn_at.is_(None))
+             .order_by(Comment.created_at, Comment.id))
+    if not policy.sees_hidden(viewer):
+        query = query.where(Comment.hidden_at.is_(None))
+    comments = list(session.exec(query).all())
+    if not comments:
+        return []
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))}
+    responses = shown(session, current_map(session, comment_ids=[c.id for c in comments]))
+    return [TakenUp(comment=c, author=author_label(people.get(c.author_id)),
+                    response=responses.get(("comment", c.id))) for c in comments]
+
+
+def open_comments_of_section(session: Session, *, section_id: int, limit: int = 200) -> list[Comment]:
+    """Visible top-level comments of a section without a current response (to tick when publishing)."""
+    answered = select(Response.comment_id).where(Response.is_current.is_(True), Response.comment_id.is_not(None))
+    return list(session.exec(
+        select(Comment).join(User, User.id == Comment.author_id)
+        .where(Comment.section_id == section_id, *comment_conditions(round_id=None, include_hidden=False),
+               col(Comment.id).not_in(answered))
+        .order_by(Comment.created_at, Comment.id).limit(limit)).all())
