@@ -107,7 +107,8 @@ def test_diff_json_is_word_level(client, docs):
     assert r.status_code == 200
     body = r.json()
     assert body["from"] == 1 and body["to"] == 2
-    assert {"op": "insert", "text": "lebendige "} in body["ops"]
+    assert {"op": "insert", "text": " lebendige"} in body["ops"]
+    assert {"op": "equal", "text": " Nachbarschaften"} in body["ops"]
     deleted = "".join(o["text"] for o in body["ops"] if o["op"] == "delete")
     inserted = "".join(o["text"] for o in body["ops"] if o["op"] == "insert")
     assert "im" in deleted and "in jedem" in inserted
