@@ -6,6 +6,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.demo import people
+from app.demo.document import seed_document
 
 DEMO_PASSWORD = "demo-passwort-2023"
 
@@ -32,6 +33,7 @@ def seed(session: Session) -> bool:
         _user(session, expert, Role.expert)
     for resident in people.RESIDENTS:
         _user(session, resident, Role.resident)
+    seed_document(session, [_user(session, lead, Role.lead) for lead in people.LEADS])
     seed_ideas(session)
     return True
 
