@@ -78,8 +78,9 @@ def _insert_ignore(session: Session, values: dict) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call created the row."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.exec(insert(Vote).values(**values).on_conflict_do_nothing())
-    return result.rowcount == 1
+    # RETURNING tells reliably whether a row was made (psycopg reports no rowcount for ON CONFLICT).
+    result = session.exec(insert(Vote).values(**values).on_conflict_do_nothing().returning(Vote.id))
+    return result.first() is not None
 
 
 def _locked_vote(session: Session, user_id: int, column: str, target_id: int) -> Vote | None:
@@ -149,8 +150,8 @@ def delete_vote(session: Session, *, user: User | None, target: VoteTarget, targ
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     existing = _locked_vote(session, user.id, COLUMN[target], target_id)
     if existing is not None:
-        deleted = session.exec(delete(Vote).where(Vote.id == existing.id))
-        if deleted.rowcount == 1:
+        deleted = session.exec(delete(Vote).where(Vote.id == existing.id).returning(Vote.id))
+        if deleted.first() is not None:
             _apply_delta(session, target, target_id, existing.value, None)
     session.commit()
     return counts(session, target=target, target_id=target_id, user=user)

@@ -12,7 +12,7 @@ from app.documents.models import Chapter, Document, Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.rounds import policy
 from app.rounds.models import Audience, Round, RoundSection, RoundState
-from app.rounds.schemas import RoundIn
+from app.rounds.schemas import BERLIN, RoundIn
 from app.web.i18n import gettext as _
 
 STATE_LABELS = {"planned": "geplant", "open": "offen", "closed": "abgeschlossen", "evaluated": "ausgewertet"}
@@ -252,7 +252,8 @@ def change_state(session: Session, *, actor: User, round_id: int, action: str, n
 def to_out(session: Session, round_: Round, *, ids: list[int] | None = None, slug: str | None = None) -> dict:
     doc = session.get(Document, round_.document_id)
     return {"id": round_.id, "document_id": round_.document_id, "document": slug or (doc.slug if doc else ""),
-            "title": round_.title, "description": round_.description, "opens_at": round_.opens_at,
-            "closes_at": round_.closes_at, "audience": round_.audience, "state": effective_state(round_).value,
-            "stored_state": round_.state, "section_ids": ids if ids is not None else section_ids(session, round_.id),
+            "title": round_.title, "description": round_.description,
+            "opens_at": round_.opens_at.astimezone(BERLIN), "closes_at": round_.closes_at.astimezone(BERLIN),
+            "audience": round_.audience, "state": effective_state(round_).value, "stored_state": round_.state,
+            "section_ids": ids if ids is not None else section_ids(session, round_.id),
             "created_at": round_.created_at}

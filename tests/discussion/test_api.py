@@ -1,0 +1,301 @@
+"""Comments over the API: audience and time rules at the boundaries, quotes, edit window, withdrawal, ideas."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.db import utcnow
+from tests.discussion import factories as f
+from tests.helpers import api_token, make_user
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the services' clock: clock(datetime) makes 'now' that instant."""
+    from app.discussion import service as discussion_service
+    from app.discussion import votes as discussion_votes
+
+    def set_now(when):
+        monkeypatch.setattr(discussion_service, "utcnow", lambda: when)
+        monkeypatch.setattr(discussion_votes, "utcnow", lambda: when)
+
+    return set_now
+
+
+def _post(client, sid, headers, **body):
+    return client.post(f"/api/v1/sections/{sid}/comments", json={"body": "Ein Hinweis.", **body}, headers=headers)
+
+
+@pytest.mark.parametrize("audience,role,status", [
+    ("experts", "expert", 201), ("experts", "resident", 403), ("experts", "lead", 403),
+    ("residents", "resident", 201), ("public", "resident", 201), ("public", "expert", 201),
+    ("public", "moderator", 403), ("experts", "admin", 403),
+])
+def test_audience(client, audience, role, status):
+    sid = f.section()
+    f.round_([sid], audience=audience)
+    response = _post(client, sid, api_token(client, make_user(role)))
+    assert response.status_code == status, response.text
+    if status == 403:
+        assert "nur für" in response.json()["detail"]
+
+
+def test_anonymous_gets_401_and_no_round_gets_409(client):
+    sid = f.section()
+    assert _post(client, sid, {}).status_code == 401
+    response = _post(client, sid, api_token(client, make_user("expert")))
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Zu diesem Abschnitt ist gerade keine Beteiligungsrunde offen."
+
+
+def test_only_sections_in_scope(client):
+    sid = f.section()
+    other = f.section(title="Anderer Abschnitt")
+    f.round_([sid])
+    headers = api_token(client, make_user("expert"))
+    assert _post(client, sid, headers).status_code == 201
+    assert _post(client, other, headers).status_code == 409
+
+
+def test_time_boundaries(client, clock):
+    sid = f.section()
+    opens = utcnow() + timedelta(days=1)
+    closes = opens + timedelta(days=7)
+    f.round_([sid], opens_at=opens, closes_at=closes)
+    headers = api_token(client, make_user("expert"))
+    clock(opens - timedelta(seconds=1))
+    assert _post(client, sid, headers).status_code == 409
+    clock(opens)
+    assert _post(client, sid, headers).status_code == 201
+    clock(closes - timedelta(seconds=1))
+    assert _post(client, sid, headers).status_code == 201
+    clock(closes)
+    assert _post(client, sid, headers).status_code == 409
+    clock(closes + timedelta(seconds=1))
+    assert _post(client, sid, headers).status_code == 409
+
+
+def test_closed_early_and_opened_early(client):
+    lead = f.lead()
+    sid = f.section(lead)
+    r = f.round_([sid], actor=lead)
+    lead_headers = api_token(client, lead)
+    headers = api_token(client, make_user("expert"))
+    assert client.post(f"/api/v1/rounds/{r.id}/close", headers=lead_headers).status_code == 200
+    assert _post(client, sid, headers).status_code == 409
+    later = f.round_([sid], actor=lead, opens_at=utcnow() + timedelta(days=3), closes_at=utcnow() + timedelta(days=9))
+    assert _post(client, sid, headers).status_code == 409
+    assert client.post(f"/api/v1/rounds/{later.id}/open", headers=lead_headers).status_code == 200
+    assert _post(client, sid, headers).status_code == 201
+
+
+def test_blocked_user_never(client):
+    from app import db
+    from app.accounts.models import User
+
+    sid = f.section()
+    f.round_([sid])
+    expert = make_user("expert")
+    headers = api_token(client, expert)
+    with db.new_session(writer=True) as s:
+        u = s.get(User, expert.id)
+        u.blocked_until = utcnow() + timedelta(days=2)
+        s.add(u)
+        s.commit()
+    response = _post(client, sid, headers)
+    assert response.status_code == 403 and "gesperrt" in response.json()["detail"]
+
+
+def test_paragraph_and_quote(client):
+    sid = f.section()
+    f.round_([sid])
+    headers = api_token(client, make_user("expert"))
+    anchors = f.anchors(sid)
+    ok = _post(client, sid, headers, paragraph=anchors[1], quote="verlässliche   Finanzierung", alignment="objection")
+    assert ok.status_code == 201, ok.text
+    body = ok.json()
+    assert body["paragraph"] == anchors[1] and body["alignment"] == "objection" and body["version"] == 1
+    wrong = _post(client, sid, headers, paragraph=anchors[0], quote="verlässliche Finanzierung")
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "quote"
+    assert "kommt in diesem Absatz nicht vor" in wrong.json()["errors"][0]["message"]
+    unknown = _post(client, sid, headers, paragraph="nix")
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "paragraph"
+    whole = _post(client, sid, headers, quote="Begegnungsorte sollen barrierefrei")
+    assert whole.status_code == 201 and whole.json()["paragraph"] is None
+    listed = client.get(f"/api/v1/sections/{sid}/comments").json()
+    assert listed["total"] == 2  # the refused ones stored nothing
+
+
+def test_body_rules_and_markdown_is_sanitised(client):
+    sid = f.section()
+    f.round_([sid])
+    headers = api_token(client, make_user("expert"))
+    assert _post(client, sid, headers, body="   ").status_code == 422
+    too_long = _post(client, sid, headers, body="x" * 5001)
+    assert too_long.status_code == 422 and "5000" in too_long.json()["errors"][0]["message"]
+    assert _post(client, sid, headers, alignment="maybe").status_code == 422
+    ok = _post(client, sid, headers, body="**Wichtig** <script>alert(1)</script> [x](javascript:alert(1))")
+    html = ok.json()["html"]
+    assert "<strong>Wichtig</strong>" in html and "<script>" not in html and "href=\"javascript" not in html
+
+
+def test_replies_and_threads(client):
+    sid = f.section()
+    f.round_([sid])
+    a, b = make_user("expert"), make_user("expert")
+    ha, hb = api_token(client, a), api_token(client, b)
+    root = _post(client, sid, ha).json()
+    reply = _post(client, sid, hb, parent_id=root["id"], body="Antwort")
+    assert reply.status_code == 201 and reply.json()["parent_id"] == root["id"]
+    lead_reply = _post(client, sid, api_token(client, make_user("lead")), parent_id=root["id"], body="Danke!")
+    assert lead_reply.status_code == 201
+    other = f.section(title="Fremd")
+    assert _post(client, other, hb, parent_id=root["id"]).status_code in (409, 422)
+
+
+def test_edit_window_and_history(client, clock):
+    sid = f.section()
+    f.round_([sid])
+    author = make_user("expert")
+    headers = api_token(client, author)
+    start = utcnow()
+    clock(start)
+    cid = _post(client, sid, headers, body="Erste Fassung").json()["id"]
+    other = api_token(client, make_user("expert"))
+    assert client.patch(f"/api/v1/comments/{cid}", json={"body": "fremd"}, headers=other).status_code == 403
+    clock(start + timedelta(minutes=14, seconds=59))
+    edited = client.patch(f"/api/v1/comments/{cid}", json={"body": "Zweite Fassung"}, headers=headers)
+    assert edited.status_code == 200 and edited.json()["edited"] is True and edited.json()["body"] == "Zweite Fassung"
+    clock(start + timedelta(minutes=15, seconds=1))
+    late = client.patch(f"/api/v1/comments/{cid}", json={"body": "Dritte"}, headers=headers)
+    assert late.status_code == 409 and "15 Minuten" in late.json()["detail"]
+    from sqlmodel import select
+
+    from app import db
+    from app.discussion.models import CommentEdit
+
+    with db.new_session() as s:
+        assert [e.body for e in s.exec(select(CommentEdit).where(CommentEdit.comment_id == cid)).all()] == [
+            "Erste Fassung"]
+
+
+def test_withdrawal_keeps_a_placeholder(client):
+    sid = f.section()
+    f.round_([sid])
+    author, other = make_user("expert"), make_user("expert")
+    ha, hb = api_token(client, author), api_token(client, other)
+    cid = _post(client, sid, ha, body="Wird zurückgezogen").json()["id"]
+    _post(client, sid, hb, parent_id=cid, body="Antwort bleibt")
+    assert client.delete(f"/api/v1/comments/{cid}", headers=hb).status_code == 403
+    gone = client.delete(f"/api/v1/comments/{cid}", headers=ha)
+    assert gone.status_code == 200 and gone.json()["status"] == "withdrawn" and gone.json()["body"] is None
+    assert client.delete(f"/api/v1/comments/{cid}", headers=ha).status_code == 409
+    items = client.get(f"/api/v1/sections/{sid}/comments?sort=old").json()["items"]
+    assert [i["status"] for i in items] == ["withdrawn", "visible"]
+    assert items[1]["body"] == "Antwort bleibt"
+    assert _post(client, sid, hb, parent_id=cid).status_code == 409
+    page = client.get(f"/abschnitte/{sid}").text
+    assert "Wird zurückgezogen" not in page and "Dieser Beitrag wurde zurückgezogen." in page
+
+
+def test_moderator_delete_hides_and_nothing_shows_publicly(client):
+    sid = f.section()
+    f.round_([sid])
+    cid = _post(client, sid, api_token(client, make_user("expert")), body="Beleidigend").json()["id"]
+    moderator = api_token(client, make_user("moderator"))
+    hidden = client.delete(f"/api/v1/comments/{cid}?reason=Beleidigung", headers=moderator)
+    assert hidden.status_code == 200
+    public = client.get(f"/api/v1/comments/{cid}").json()
+    assert public["status"] == "hidden" and public["body"] is None and public["html"] is None
+    page = client.get(f"/abschnitte/{sid}").text
+    assert "Beleidigend" not in page and "von der Moderation ausgeblendet" in page
+
+
+def test_listing_filters_sort_and_versions(client):
+    sid = f.section()
+    f.round_([sid])
+    a, b = make_user("expert", organisation="Caritas"), make_user("expert", organisation="AWO")
+    ha, hb = api_token(client, a), api_token(client, b)
+    anchors = f.anchors(sid)
+    c1 = _post(client, sid, ha, paragraph=anchors[0], alignment="support").json()["id"]
+    c2 = _post(client, sid, hb, paragraph=anchors[1], alignment="objection").json()["id"]
+    client.put("/api/v1/votes", json={"target": "comment", "target_id": c1, "value": 1}, headers=hb)
+    url = f"/api/v1/sections/{sid}/comments"
+    assert [i["id"] for i in client.get(url + "?sort=new").json()["items"]] == [c2, c1]
+    assert [i["id"] for i in client.get(url + "?sort=top").json()["items"]] == [c1, c2]
+    assert [i["id"] for i in client.get(url + f"?paragraph={anchors[1]}").json()["items"]] == [c2]
+    assert [i["id"] for i in client.get(url + "?organisation=Caritas").json()["items"]] == [c1]
+    assert [i["id"] for i in client.get(url + "?alignment=objection").json()["items"]] == [c2]
+    assert client.get(url + "?version=1").json()["total"] == 2
+    assert client.get(url + "?version=9").status_code == 404
+    assert client.get(url + "?per_page=500").status_code == 422
+    assert client.get("/api/v1/sections/9999/comments").status_code == 404
+
+
+def test_rate_limit(client, monkeypatch):
+    from app.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "post_rate_per_minute", 3)
+    sid = f.section()
+    f.round_([sid])
+    headers = api_token(client, make_user("expert"))
+    assert [_post(client, sid, headers).status_code for _ in range(4)] == [201, 201, 201, 429]
+
+
+def test_idea_comments_keep_the_counter(client):
+    from sqlmodel import select
+
+    from app import db
+    from app.ideas.models import Idea
+    from app.quartiere.models import Quarter
+
+    resident = make_user("resident")
+    with db.new_session(writer=True) as s:
+        quarter = s.exec(select(Quarter)).first()
+        idea = Idea(author_id=resident.id, quarter_id=quarter.id, title="Bank am Platz", body="x", html="<p>x</p>",
+                    category="begegnung")
+        s.add(idea)
+        s.commit()
+        idea_id = idea.id
+    headers = api_token(client, make_user("resident"))
+    assert client.post(f"/api/v1/ideas/{idea_id}/comments", json={"body": "Gute Idee"}).status_code == 401
+    posted = client.post(f"/api/v1/ideas/{idea_id}/comments", json={"body": "Gute Idee"}, headers=headers)
+    assert posted.status_code == 201 and posted.json()["idea_id"] == idea_id
+    client.post(f"/api/v1/ideas/{idea_id}/comments", json={"body": "Ja!", "parent_id": posted.json()["id"]},
+                headers=api_token(client, resident))
+    assert client.get(f"/api/v1/ideas/{idea_id}/comments").json()["total"] == 2
+    with db.new_session() as s:
+        assert s.get(Idea, idea_id).comment_count == 2
+    client.delete(f"/api/v1/comments/{posted.json()['id']}", headers=headers)
+    with db.new_session() as s:
+        assert s.get(Idea, idea_id).comment_count == 1
+    support = client.put("/api/v1/votes", json={"target": "idea", "target_id": idea_id, "value": 1}, headers=headers)
+    assert support.json() == {"target": "idea", "target_id": idea_id, "up": 1, "down": 0, "mine": 1}
+    assert client.put("/api/v1/votes", json={"target": "idea", "target_id": idea_id, "value": -1},
+                      headers=headers).status_code == 422
+    with db.new_session() as s:
+        assert s.get(Idea, idea_id).support_count == 1
+    client.delete(f"/api/v1/votes?target=idea&target_id={idea_id}", headers=headers)
+    with db.new_session() as s:
+        assert s.get(Idea, idea_id).support_count == 0
+
+
+def test_my_data_and_erasure(client):
+    from tests.helpers import login, post_form
+
+    sid = f.section()
+    f.round_([sid])
+    author, other = make_user("expert"), make_user("expert")
+    ha = api_token(client, author)
+    cid = _post(client, sid, ha, body="Mein Text").json()["id"]
+    _post(client, sid, api_token(client, other), parent_id=cid, body="Antwort")
+    mine = client.get("/api/v1/me/export", headers=ha).json()["discussion"]
+    assert mine["comments"][0]["body"] == "Mein Text"
+    login(client, author)
+    assert post_form(client, "/konto/loeschen", {"password": "richtig-langes-passwort", "confirm": "ja",
+                                                 "erase": "1"}).status_code == 303
+    item = client.get(f"/api/v1/comments/{cid}").json()
+    assert item["status"] == "erased" and item["body"] is None and item["author"] is None
+    page = client.get(f"/abschnitte/{sid}").text
+    assert "Mein Text" not in page and "auf Wunsch der Person gelöscht" in page and "Antwort" in page
