@@ -22,6 +22,9 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+RESERVED_SLUGS = {"neu"}  # /konzeption/neu is the form for a new document
+
+
 class DocumentIn(BaseModel):
     title: str = TITLE
     slug: str = Field(min_length=2, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -29,6 +32,13 @@ class DocumentIn(BaseModel):
 
     _clean_title = field_validator("title")(_line)
     _clean_description = field_validator("description")(_text)
+
+    @field_validator("slug")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_SLUGS:
+            raise ValueError("Diese Kurzbezeichnung ist reserviert.")
+        return value
 
 
 class ChapterIn(BaseModel):

@@ -148,6 +148,7 @@ def test_bad_input_is_422_and_stores_nothing(client, docs):
     chapter = docs.chapter()
     bad = [
         ("/api/v1/documents", {"title": "X", "slug": "Nicht Gültig!", "description": ""}),
+        ("/api/v1/documents", {"title": "X", "slug": "neu", "description": ""}),
         ("/api/v1/documents/rahmenkonzeption/chapters", {"title": "   "}),
         (f"/api/v1/chapters/{chapter['id']}/sections", {"title": "", "body": "x"}),
         (f"/api/v1/chapters/{chapter['id']}/sections", {"title": "T", "body": "x" * 100_001}),
@@ -192,3 +193,20 @@ def test_editions_freeze_current_versions_and_compare(client, docs):
     assert client.get("/api/v1/editions/999").status_code == 404
     assert client.post("/api/v1/editions", json={"document": "gibtsnicht", "title": "X"},
                        headers=docs.headers).status_code == 404
+
+
+def test_every_write_is_audited(client, docs):
+    section_id = docs.setup()
+    chapter_id = client.get(f"/api/v1/sections/{section_id}").json()["chapter_id"]
+    client.patch(f"/api/v1/chapters/{chapter_id}", json={"title": "Neu benannt", "position": 1}, headers=docs.headers)
+    client.patch(f"/api/v1/sections/{section_id}", json={"title": "Auch neu", "position": 1}, headers=docs.headers)
+    docs.revise(section_id, "Geänderter Text.")
+    docs.post("/editions", {"document": "rahmenkonzeption", "title": "Entwurf 1"})
+    admin = make_user("admin")
+    log = client.get("/api/v1/audit?per_page=200", headers=api_token(client, admin)).json()["items"]
+    actions = [e["action"] for e in log]
+    for action in ("document.create", "chapter.create", "section.create", "chapter.rename", "chapter.move",
+                   "section.rename", "section.move", "draft.save", "version.publish", "edition.publish"):
+        assert action in actions, action
+    assert all(e["actor_id"] == docs.lead.id for e in log if e["action"].startswith(("version", "draft")))
+    assert any("Fassung 2" in e["summary"] for e in log if e["action"] == "version.publish")

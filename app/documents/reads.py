@@ -1,0 +1,253 @@
+"""Reads of the document that pages, the API and other domains share; a fixed number of queries each."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.documents.models import Chapter, Document, Paragraph, Section, SectionVersion, VersionAddress
+from app.errors import NotFound
+from app.web.i18n import gettext as _
+
+
+@dataclass
+class SectionEntry:
+    section: Section
+    label: str
+    version: SectionVersion | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    publisher: User | None = None
+
+
+@dataclass
+class ChapterEntry:
+    chapter: Chapter
+    number: int
+    sections: list[SectionEntry]
+
+
+@dataclass
+class Outline:
+    document: Document
+    chapters: list[ChapterEntry]
+
+    @property
+    def entries(self) -> list[SectionEntry]:
+        return [s for c in self.chapters for s in c.sections]
+
+
+@dataclass
+class SectionChoice:
+    id: int
+    label: str
+    title: str
+    document_slug: str
+
+
+@dataclass
+class SectionView:
+    """Everything the section page shows, loaded with a fixed number of queries."""
+
+    section: Section
+    chapter: Chapter
+    document: Document
+    label: str
+    version: SectionVersion | None
+    paragraphs: list[Paragraph]
+    publisher: User | None
+    addresses: list[int]
+    is_current: bool
+
+
+@dataclass
+class VersionEntry:
+    version: SectionVersion
+    publisher: User | None
+    addresses: list[int]
+
+
+# --- simple reads (also for other domains) -----------------------------------------------------
+
+def get_document(session: Session, slug: str) -> Document:
+    document = session.exec(select(Document).where(Document.slug == slug)).first()
+    if document is None:
+        raise NotFound(_("Dieses Dokument gibt es nicht."))
+    return document
+
+
+def list_documents(session: Session) -> list[Document]:
+    return list(session.exec(select(Document).order_by(Document.id)).all())
+
+
+def default_document(session: Session) -> Document | None:
+    """The Rahmenkonzeption if it exists, else the oldest document."""
+    return (session.exec(select(Document).where(Document.slug == "rahmenkonzeption")).first()
+            or session.exec(select(Document).order_by(Document.id)).first())
+
+
+def get_chapter(session: Session, chapter_id: int) -> Chapter:
+    chapter = session.get(Chapter, chapter_id)
+    if chapter is None:
+        raise NotFound(_("Dieses Kapitel gibt es nicht."))
+    return chapter
+
+
+def get_section(session: Session, section_id: int) -> Section:
+    section = session.get(Section, section_id)
+    if section is None:
+        raise NotFound(_("Diesen Abschnitt gibt es nicht."))
+    return section
+
+
+def current_version(session: Session, section_id: int) -> SectionVersion | None:
+    """The section's current published version, or None before the first one."""
+    section = get_section(session, section_id)
+    if section.current_number == 0:
+        return None
+    return _version(session, section_id, section.current_number)
+
+
+def _version(session: Session, section_id: int, number: int) -> SectionVersion | None:
+    return session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id,
+                                                     SectionVersion.number == number)).first()
+
+
+def get_version(session: Session, section_id: int, number: int) -> SectionVersion:
+    version = _version(session, section_id, number)
+    if version is None:
+        raise NotFound(_("Diese Fassung gibt es nicht."))
+    return version
+
+
+def _chapter_number(session: Session, chapter: Chapter) -> int:
+    ids = session.exec(select(Chapter.id).where(Chapter.document_id == chapter.document_id)
+                       .order_by(Chapter.position, Chapter.id)).all()
+    return list(ids).index(chapter.id) + 1
+
+
+def _section_number(session: Session, section: Section) -> int:
+    ids = session.exec(select(Section.id).where(Section.chapter_id == section.chapter_id)
+                       .order_by(Section.position, Section.id)).all()
+    return list(ids).index(section.id) + 1
+
+
+def section_label(session: Session, section_id: int) -> str:
+    """The section's number in the document, e.g. "2.3"."""
+    section = get_section(session, section_id)
+    chapter = get_chapter(session, section.chapter_id)
+    return f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
+
+
+def outline(session: Session, *, slug: str, with_content: bool = False) -> Outline:
+    """The document's numbered chapters and sections; with_content adds current versions and paragraphs."""
+    document = get_document(session, slug)
+    chapters = session.exec(select(Chapter).where(Chapter.document_id == document.id)
+                            .order_by(Chapter.position, Chapter.id)).all()
+    sections = session.exec(select(Section).join(Chapter, Chapter.id == Section.chapter_id)
+                            .where(Chapter.document_id == document.id)
+                            .order_by(Section.position, Section.id)).all()
+    versions: dict[int, SectionVersion] = {}
+    paragraphs: dict[int, list[Paragraph]] = {}
+    people: dict[int, User] = {}
+    if with_content and sections:
+        rows = session.exec(select(SectionVersion).join(Section, (Section.id == SectionVersion.section_id)
+                                                        & (Section.current_number == SectionVersion.number))
+                            .where(col(Section.id).in_([s.id for s in sections]))).all()
+        versions = {v.section_id: v for v in rows}
+        if versions:
+            for p in session.exec(select(Paragraph).where(col(Paragraph.version_id).in_(
+                    [v.id for v in versions.values()])).order_by(Paragraph.position)).all():
+                paragraphs.setdefault(p.version_id, []).append(p)
+            people = _people(session, {v.published_by_id for v in versions.values()})
+    by_chapter: dict[int, list[Section]] = {}
+    for s in sections:
+        by_chapter.setdefault(s.chapter_id, []).append(s)
+    result = []
+    for n, chapter in enumerate(chapters, start=1):
+        entries = []
+        for m, s in enumerate(by_chapter.get(chapter.id, []), start=1):
+            v = versions.get(s.id)
+            entries.append(SectionEntry(section=s, label=f"{n}.{m}", version=v,
+                                        paragraphs=paragraphs.get(v.id, []) if v else [],
+                                        publisher=people.get(v.published_by_id) if v else None))
+        result.append(ChapterEntry(chapter=chapter, number=n, sections=entries))
+    return Outline(document=document, chapters=result)
+
+
+def list_sections(session: Session, document_slug: str | None = None) -> list[SectionChoice]:
+    """Every section in document order (for dropdowns): id, label, title."""
+    documents = [get_document(session, document_slug)] if document_slug else list_documents(session)
+    choices = []
+    for document in documents:
+        for entry in outline(session, slug=document.slug).entries:
+            choices.append(SectionChoice(id=entry.section.id, label=entry.label, title=entry.section.title,
+                                         document_slug=document.slug))
+    return choices
+
+
+def _people(session: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(col(User.id).in_(wanted))).all()}
+
+
+def _addresses(session: Session, version_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    if version_ids:
+        for row in session.exec(select(VersionAddress).where(col(VersionAddress.version_id).in_(version_ids))
+                                .order_by(VersionAddress.comment_id)).all():
+            result.setdefault(row.version_id, []).append(row.comment_id)
+    return result
+
+
+def paragraphs_of(session: Session, version_id: int) -> list[Paragraph]:
+    return list(session.exec(select(Paragraph).where(Paragraph.version_id == version_id)
+                             .order_by(Paragraph.position)).all())
+
+
+def section_view(session: Session, *, section_id: int, number: int | None = None) -> SectionView:
+    """The section with one version (the current one unless `number` is given); bounded queries."""
+    section = get_section(session, section_id)
+    chapter = get_chapter(session, section.chapter_id)
+    document = session.get(Document, chapter.document_id)
+    label = f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
+    wanted = number if number is not None else section.current_number
+    version = get_version(session, section_id, wanted) if number is not None else (
+        _version(session, section_id, wanted) if wanted else None)
+    paragraphs = paragraphs_of(session, version.id) if version else []
+    publisher = session.get(User, version.published_by_id) if version and version.published_by_id else None
+    addresses = _addresses(session, [version.id]).get(version.id, []) if version else []
+    return SectionView(section=section, chapter=chapter, document=document, label=label, version=version,
+                       paragraphs=paragraphs, publisher=publisher, addresses=addresses,
+                       is_current=version is not None and version.number == section.current_number)
+
+
+def list_versions(session: Session, *, section_id: int) -> list[VersionEntry]:
+    """All versions of a section, newest first, with their publishers and the comments they take up."""
+    get_section(session, section_id)
+    versions = list(session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id)
+                                 .order_by(col(SectionVersion.number).desc())).all())
+    people = _people(session, (v.published_by_id for v in versions))
+    addresses = _addresses(session, [v.id for v in versions])
+    return [VersionEntry(version=v, publisher=people.get(v.published_by_id), addresses=addresses.get(v.id, []))
+            for v in versions]
+
+
+def version_entry(session: Session, *, section_id: int, number: int) -> tuple[VersionEntry, list[Paragraph]]:
+    version = get_version(session, section_id, number)
+    publisher = session.get(User, version.published_by_id) if version.published_by_id else None
+    entry = VersionEntry(version=version, publisher=publisher,
+                         addresses=_addresses(session, [version.id]).get(version.id, []))
+    return entry, paragraphs_of(session, version.id)
+
+
+def document_of_chapter(session: Session, chapter: Chapter) -> Document:
+    return session.get(Document, chapter.document_id)
+
+
+
+def count_versions(session: Session, *, section_id: int) -> int:
+    return session.exec(select(func.count()).where(SectionVersion.section_id == section_id)).one()
