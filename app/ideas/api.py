@@ -4,7 +4,16 @@ from fastapi import Query
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
 from app.ideas import service
-from app.ideas.schemas import IdeaDetailOut, IdeaIn, IdeaOut, QuarterRef, StatusChangeOut, StatusIn
+from app.ideas.schemas import (
+    IdeaDetailOut,
+    IdeaIn,
+    IdeaOut,
+    MapCountsOut,
+    PlaceCountOut,
+    QuarterRef,
+    StatusChangeOut,
+    StatusIn,
+)
 from app.schemas import Page
 
 router = api_router(tags=["ideas"])
@@ -36,6 +45,18 @@ def list_ideas(session: SessionDep, district: str = Query("", max_length=80), qu
                                  q=q, sort=sort)
     result = service.list_ideas(session, filters=filters, page=page, per_page=per_page, strict=True)
     return Page(items=[IdeaOut(**_out(r)) for r in result.rows], page=page, per_page=per_page, total=result.total)
+
+
+@router.get("/ideas/map", response_model=MapCountsOut)
+def map_counts(session: SessionDep, district: str = Query("", max_length=80), category: str = Query("", max_length=32),
+               status: str = Query("", max_length=16), round: str = Query("", max_length=12),
+               q: str = Query("", max_length=200)):
+    """The numbers of the ideas map: per Stadtbezirk, or per Stadtteil of `district`, for the same filters."""
+    filters = service.IdeaFilter(district=district, category=category, status=status, round=round, q=q)
+    r, places = service.map_counts(session, filters=filters)
+    return MapCountsOut(level="quarter" if r.district else "district",
+                        district=QuarterRef.model_validate(r.district, from_attributes=True) if r.district else None,
+                        total=sum(p.count for p in places), places=[PlaceCountOut.model_validate(p) for p in places])
 
 
 @router.post("/ideas", status_code=201, response_model=IdeaDetailOut)

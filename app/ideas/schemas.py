@@ -78,6 +78,23 @@ class QuarterRef(BaseModel):
     slug: str
 
 
+class PlaceCountOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: int
+    name: str
+    slug: str
+    count: int
+
+
+class MapCountsOut(BaseModel):
+    level: str  # district | quarter
+    district: QuarterRef | None
+    total: int
+    places: list[PlaceCountOut]
+
+
 class StatusChangeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app import audit, ratelimit
+from app.accounts import policy as accounts_policy
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import utcnow
@@ -128,6 +129,9 @@ def submission_state(session: Session, *, user: User | None) -> SubmissionState:
         return SubmissionState(None, upcoming, False, closed_message(upcoming))
     if user is None:
         return SubmissionState(current, None, False, _("Bitte melden Sie sich an, um eine Idee einzureichen."))
+    if accounts_policy.is_blocked(user):
+        return SubmissionState(current, None, False, _("Ihr Konto ist vorübergehend gesperrt; Sie können "
+                                                       "zurzeit keine Ideen einreichen."))
     if not policy.can_submit_idea(user, current):
         return SubmissionState(current, None, False,
                                _("Ideen reichen Bürger*innen, Expert*innen und die Projektleitung ein; "
@@ -503,6 +507,28 @@ def quartier_ideas(session: Session, *, district_slug: str, quarter_slug: str = 
     _per_district, per_quarter = counts_by_place(session, r=r)
     return QuartierIdeas(ideas=ideas, by_category=counts_by_category(session, r=r), quarter_counts=per_quarter,
                          sections=linked_sections(session, r=r))
+
+
+@dataclass
+class PlaceCount:
+    id: int
+    number: int
+    name: str
+    slug: str
+    count: int
+
+
+def map_counts(session: Session, *, filters: IdeaFilter) -> tuple[ResolvedFilter, list[PlaceCount]]:
+    """The numbers of the map for a filter state: per Stadtbezirk, or per Stadtteil when a Bezirk is chosen.
+
+    Each number equals the total of the idea list filtered by that place (the same conditions)."""
+    r = resolve_filter(session, filters, strict=True)
+    per_district, per_quarter = counts_by_place(session, r=r)
+    p = places(session)
+    if r.district is None:
+        return r, [PlaceCount(d.id, d.number, d.name, d.slug, per_district.get(d.id, 0)) for d in p.districts.values()]
+    return r, [PlaceCount(q.id, q.number, q.name, q.slug, per_quarter.get(q.id, 0))
+               for q in p.quarters.values() if q.district_id == r.district.id]
 
 
 def district_counts(session: Session) -> dict[int, int]:

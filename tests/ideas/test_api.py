@@ -205,3 +205,34 @@ def test_my_data_export_and_erasure(client, open_round):
     got = client.get(f"/api/v1/ideas/{idea_id}").json()
     assert got["title"] == service.ERASED_TEXT and got["body"] == service.ERASED_TEXT
     assert got["author"] == "gelöschtes Konto"
+
+
+def test_map_counts_equal_list_totals(client, open_round):
+    _seed(client)
+    for query in ("", "?category=begegnung", "?q=Spielplätze"):
+        counts = client.get("/api/v1/ideas/map" + query).json()
+        assert counts["level"] == "district" and len(counts["places"]) == 23
+        assert counts["total"] == client.get("/api/v1/ideas" + query).json()["total"]
+        sep = "&" if query else "?"
+        for place in counts["places"]:
+            listed = client.get(f"/api/v1/ideas{query}{sep}district={place['slug']}").json()["total"]
+            assert listed == place["count"], place
+    west = client.get("/api/v1/ideas/map?district=west").json()
+    assert west["level"] == "quarter" and west["district"]["name"] == "West"
+    assert {p["slug"]: p["count"] for p in west["places"]}["feuersee"] == 2
+    assert client.get("/api/v1/ideas/map?district=atlantis").status_code == 422
+
+
+def test_blocked_resident_cannot_submit(client, open_round, session):
+    from datetime import timedelta
+
+    from app.accounts.models import User
+    from app.db import utcnow
+    user = make_user("resident")
+    headers = api_token(client, user)
+    row = session.get(User, user.id)
+    row.blocked_until = utcnow() + timedelta(days=1)
+    session.add(row)
+    session.commit()
+    r = submit(client, headers)
+    assert r.status_code == 403 and "gesperrt" in r.json()["detail"]

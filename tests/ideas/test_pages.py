@@ -192,3 +192,21 @@ def test_quartier_pages_show_ideas_counts_and_sections(client, open_round):
     quarter = client.get("/quartiere/west/feuersee").text
     assert re.search(r"Begegnung und Nachbarschaft</a></th><td>2</td>", quarter)
     assert "Nachbarschaftsfest Rosenberg" not in quarter
+
+
+def test_hidden_idea_is_gone_for_the_public_but_not_for_moderation(client, open_round, session):
+    _make_ideas(client)
+    from app.db import utcnow
+    from app.ideas.models import Idea
+    idea_id = client.get("/api/v1/ideas?q=Rosenberg").json()["items"][0]["id"]
+    idea = session.get(Idea, idea_id)
+    idea.hidden_at = utcnow()
+    session.add(idea)
+    session.commit()
+    assert client.get(f"/ideen/{idea_id}").status_code == 404
+    assert heading_total(client.get("/ideen?district=west").text) == 2
+    assert "West: 2 Ideen" in tiles(client.get("/ideen").text)
+    assert "Nachbarschaftsfest Rosenberg" not in client.get("/quartiere/west").text
+    login(client, make_user("moderator"))
+    page = client.get(f"/ideen/{idea_id}").text
+    assert "ausgeblendet" in page and "Nachbarschaftsfest Rosenberg" in page
