@@ -124,20 +124,22 @@ def put_vote(session: Session, *, user: User | None, target: VoteTarget, target_
     _check_allowed(session, user, target, target_id, value, now)
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     column = COLUMN[target]
-    if _insert_ignore(session, {"user_id": user.id, column: target_id, "value": value, "created_at": now,
-                                "updated_at": now}):
-        _apply_delta(session, target, target_id, None, value)
-    else:
-        existing = _locked_vote(session, user.id, column, target_id)
-        if existing is None:  # withdrawn between our insert attempt and the lock: cast it anew
-            if not _insert_ignore(session, {"user_id": user.id, column: target_id, "value": value,
-                                            "created_at": now, "updated_at": now}):
-                raise Conflict(_("Ihre Stimme wurde gleichzeitig geändert. Bitte versuchen Sie es erneut."))
+    row = {"user_id": user.id, column: target_id, "value": value, "created_at": now, "updated_at": now}
+    # Insert, or lock and change the existing row. A concurrent withdrawal can remove the row between the
+    # two statements; then the next attempt inserts (each statement sees the latest committed state).
+    for _attempt in range(10):
+        if _insert_ignore(session, row):
             _apply_delta(session, target, target_id, None, value)
-        elif existing.value != value:
-            old = existing.value
-            session.exec(update(Vote).where(Vote.id == existing.id).values(value=value, updated_at=now))
-            _apply_delta(session, target, target_id, old, value)
+            break
+        existing = _locked_vote(session, user.id, column, target_id)
+        if existing is not None:
+            old = existing.value  # read before the UPDATE, which also refreshes the loaded object
+            if old != value:
+                session.exec(update(Vote).where(Vote.id == existing.id).values(value=value, updated_at=now))
+                _apply_delta(session, target, target_id, old, value)
+            break
+    else:
+        raise Conflict(_("Ihre Stimme wurde gleichzeitig geändert. Bitte versuchen Sie es erneut."))
     session.commit()
     return counts(session, target=target, target_id=target_id, user=user)
 
@@ -150,9 +152,10 @@ def delete_vote(session: Session, *, user: User | None, target: VoteTarget, targ
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     existing = _locked_vote(session, user.id, COLUMN[target], target_id)
     if existing is not None:
+        old = existing.value
         deleted = session.exec(delete(Vote).where(Vote.id == existing.id).returning(Vote.id))
         if deleted.first() is not None:
-            _apply_delta(session, target, target_id, existing.value, None)
+            _apply_delta(session, target, target_id, old, None)
     session.commit()
     return counts(session, target=target, target_id=target_id, user=user)
 

@@ -299,3 +299,30 @@ def test_my_data_and_erasure(client):
     assert item["status"] == "erased" and item["body"] is None and item["author"] is None
     page = client.get(f"/abschnitte/{sid}").text
     assert "Mein Text" not in page and "auf Wunsch der Person gelöscht" in page and "Antwort" in page
+
+
+def test_votes_change_and_withdraw(client):
+    sid = f.section()
+    f.round_([sid])
+    author, voter = make_user("expert"), make_user("expert")
+    ha, hv = api_token(client, author), api_token(client, voter)
+    cid = _post(client, sid, ha).json()["id"]
+    put = lambda v, h=hv: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": v},  # noqa: E731
+                                     headers=h)
+    assert put(1).json() == {"target": "comment", "target_id": cid, "up": 1, "down": 0, "mine": 1}
+    assert put(1).json()["up"] == 1  # idempotent
+    assert put(-1).json() == {"target": "comment", "target_id": cid, "up": 0, "down": 1, "mine": -1}
+    gone = client.delete(f"/api/v1/votes?target=comment&target_id={cid}", headers=hv)
+    assert gone.json() == {"target": "comment", "target_id": cid, "up": 0, "down": 0, "mine": None}
+    assert put(1, ha).status_code == 403  # not on one's own comment
+    assert put(1, {}).status_code == 401
+    assert client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 2},
+                      headers=hv).status_code == 422
+    assert client.put("/api/v1/votes", json={"target": "comment", "target_id": 999, "value": 1},
+                      headers=hv).status_code == 404
+    resident = api_token(client, make_user("resident"))
+    assert put(1, resident).status_code == 403  # experts-only round
+    version = {"target": "section_version", "target_id": f.version_id(sid), "value": 1}
+    assert client.put("/api/v1/votes", json=version, headers=hv).json()["up"] == 1
+    f.publish(sid, f.PARAGRAPHS + ["Ein neuer Absatz."])
+    assert client.put("/api/v1/votes", json=version, headers=hv).status_code == 409  # old version
