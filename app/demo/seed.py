@@ -42,6 +42,7 @@ def seed_ideas(session: Session) -> None:
     """A round open to residents and the demo residents' ideas (people.IDEAS); skips what exists."""
     from datetime import timedelta
 
+    from app import models  # noqa: F401 - every table known to the mapper (Idea refers to quarter, section)
     from app.db import utcnow
     from app.documents.models import Document
     from app.ideas.models import Idea
@@ -69,3 +70,26 @@ def seed_ideas(session: Session) -> None:
                          round_id=round_.id, title=item["title"], body=item["body"], html=render(item["body"]),
                          category=item["category"]))
     session.commit()
+    _seed_idea_statuses(session)
+
+
+def _seed_idea_statuses(session: Session) -> None:
+    """Two demo ideas answered by the project lead: one in review, one taken up in a section."""
+    from app.documents import service as documents_service
+    from app.ideas import service as ideas_service
+    from app.ideas.models import Idea, IdeaStatusChange
+    from app.ideas.schemas import StatusIn
+
+    if session.exec(select(IdeaStatusChange)).first() is not None or not people.LEADS:
+        return
+    lead = _user(session, people.LEADS[0], Role.lead)
+    ideas = session.exec(select(Idea).order_by(Idea.id).limit(2)).all()
+    sections = documents_service.list_sections(session)
+    if len(ideas) < 2 or not sections:
+        return
+    section = next((c for c in sections if "Begegnung" in c.title), sections[0])
+    ideas_service.set_status(session, actor=lead, idea_id=ideas[0].id, data=StatusIn(
+        status="adopted", section_id=section.id,
+        reason="Offene Treffpunkte ohne Konsumzwang sind als Beispiel in den Abschnitt aufgenommen."))
+    ideas_service.set_status(session, actor=lead, idea_id=ideas[1].id, data=StatusIn(
+        status="reviewing", reason="Das Sozialamt prüft mit dem Amt für Sport und Bewegung geeignete Flächen."))
