@@ -1,5 +1,7 @@
 """A lead in a real browser: edits a draft with live preview, publishes, and reads the diff; axe-core clean."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
@@ -63,4 +65,42 @@ def test_lead_edits_previews_publishes_and_reads_the_diff(page, axe):  # noqa: F
     page.get_by_role("button", name="Vergleichen").click()
     expect(page.get_by_role("heading", name="Änderungen von Fassung 2 zu Fassung 1")).to_be_visible()
     expect(page.locator(".diff-inline del").first).to_contain_text("gemeinsam")
+    assert axe(page) == []
+
+
+def test_structure_editions_and_conflict_pages_are_accessible(page, axe):  # noqa: F811
+    lead = make_user("lead", name="Jonas Albrecht", organisation="Jugendamt")
+    section_id = _setup_section(lead)
+    browser_login(page, lead)
+
+    page.goto("/konzeption/rahmenkonzeption/gliederung")
+    page.get_by_label("Neuer Abschnitt in Kapitel 1").fill("Präventionsketten im Quartier")
+    page.get_by_role("button", name="Abschnitt anlegen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.2 Präventionsketten im Quartier")
+    page.goto("/konzeption/rahmenkonzeption/gliederung")
+    page.locator(".structure-sections li").nth(1).get_by_role("button", name=re.compile("Nach oben")).click()
+    expect(page.locator(".structure-sections li").first).to_contain_text("1.1 Präventionsketten im Quartier")
+    assert axe(page) == []
+
+    page.goto("/konzeption/rahmenkonzeption/gesamtfassungen")
+    page.get_by_label("Titel der Gesamtfassung").fill("Entwurf 1 – Januar 2023")
+    page.get_by_role("button", name="Gesamtfassung veröffentlichen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Entwurf 1 – Januar 2023")
+    assert axe(page) == []
+
+    # A colleague saves the draft while this editor is open: the save shows both texts side by side.
+    page.goto(f"/abschnitte/{section_id}/entwurf")
+    from app import db
+    from app.documents import service
+    from app.documents.schemas import DraftIn
+
+    with db.new_session(writer=True) as s:
+        draft = service.get_draft(s, section_id=section_id)
+        service.save_draft(s, actor=lead, section_id=section_id, data=DraftIn(
+            title=draft.title, body="Text der Kollegin.", revision=draft.revision))
+    page.get_by_label("Text (Markdown)").fill("Mein Text.")
+    page.get_by_role("button", name="Entwurf speichern").click()
+    expect(page.get_by_role("alert")).to_contain_text("inzwischen von jemand anderem gespeichert")
+    expect(page.get_by_label("Gespeicherter Entwurf (Stand 2)")).to_have_value("Text der Kollegin.")
+    expect(page.get_by_label("Ihr ungespeicherter Text")).to_have_value("Mein Text.")
     assert axe(page) == []
