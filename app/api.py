@@ -5,9 +5,11 @@ from fastapi import APIRouter
 from app.accounts import api as accounts_api
 from app.discussion import api as discussion_api
 from app.documents import api as documents_api
+from app.exports import api as exports_api
 from app.ideas import api as ideas_api
 from app.moderation import api as moderation_api
 from app.quartiere import api as quartiere_api
+from app.reports import api as reports_api
 from app.responses import api as responses_api
 from app.rounds import api as rounds_api
 
@@ -20,3 +22,5 @@ router.include_router(discussion_api.router)
 router.include_router(ideas_api.router)
 router.include_router(responses_api.router)
 router.include_router(moderation_api.router)
+router.include_router(exports_api.router)
+router.include_router(reports_api.router)

@@ -67,6 +67,51 @@ def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver
         time.sleep(interval)
 
 
+@cli.command("export")
+def export_platform(file: str = typer.Argument(..., help="Zieldatei (JSON); - für die Standardausgabe")) -> None:
+    """Write the whole platform as JSON (to move it between SQLite and PostgreSQL, or as a backup)."""
+    import sys
+
+    from app.db import new_session
+    from app.exports import backup
+    from app.models import metadata
+
+    with new_session() as session:
+        chunks = backup.export_chunks(session, metadata=metadata)
+        if file == "-":
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            return
+        with open(file, "w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    typer.echo(f"Export geschrieben: {file}", err=True)
+
+
+@cli.command("import")
+def import_platform(file: str = typer.Argument(..., help="Exportdatei (JSON)")) -> None:
+    """Load a platform export into an empty platform (all or nothing)."""
+    from app.db import new_session
+    from app.errors import DomainError
+    from app.exports import backup
+    from app.models import metadata
+
+    try:
+        with open(file, "rb") as handle:
+            content = handle.read()
+    except OSError as exc:
+        typer.echo(f"Fehler: Die Datei kann nicht gelesen werden ({exc.strerror}).", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with new_session(writer=True) as session:
+            counts = backup.import_platform(session, actor=None, document=content, metadata=metadata, cli=True)
+    except DomainError as exc:
+        details = "; ".join(f"{field}: {message}" for field, message in exc.errors)
+        typer.echo(f"Fehler: {exc.message} {details}".strip(), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Importiert: {sum(counts.values())} Zeilen in {len(counts)} Tabellen.")
+
+
 def main() -> None:
     cli()
 

@@ -7,8 +7,12 @@ from app import api
 from app.accounts import pages as accounts_pages
 from app.discussion import pages as discussion_pages
 from app.documents import pages as documents_pages
+from app.exports import pages as exports_pages
 from app.ideas import pages as ideas_pages
+from app.moderation import pages as moderation_pages
 from app.quartiere import pages as quartiere_pages
+from app.reports import pages as reports_pages
+from app.responses import pages as responses_pages
 from app.rounds import pages as rounds_pages
 from app.settings import ROOT, get_settings
 from app.site import pages as site_pages
@@ -28,7 +32,7 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
     for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages, documents_pages, rounds_pages,
-                   discussion_pages):
+                   discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages):
         app.include_router(module.router)
     return app
 

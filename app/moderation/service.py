@@ -297,3 +297,46 @@ def _register() -> None:
 
 
 _register()
+
+
+@dataclass
+class Hidden:
+    target: str
+    target_id: int
+    hidden_at: datetime
+    reason: str
+    excerpt: str
+    url: str
+
+
+def recently_hidden(session: Session, *, actor: User | None, limit: int = 30) -> list[Hidden]:
+    """The latest hidden contributions, to restore one when a decision was wrong."""
+    if not policy.can_moderate(actor):
+        raise _forbidden()
+    found = []
+    for kind, model in (("comment", Comment), ("idea", Idea)):
+        for item in session.exec(select(model).where(model.hidden_at.is_not(None))
+                                 .order_by(col(model.hidden_at).desc()).limit(limit)).all():
+            text = item.body if kind == "comment" else f"{item.title}: {item.body}"
+            found.append(Hidden(kind, item.id, item.hidden_at, item.hidden_reason or "",
+                                text[:EXCERPT] + ("…" if len(text) > EXCERPT else ""), _url(kind, item)))
+    return sorted(found, key=lambda h: h.hidden_at, reverse=True)[:limit]
+
+
+@dataclass
+class FlagTarget:
+    kind: str
+    id: int
+    title: str
+    url: str
+
+
+def flag_target(session: Session, *, user: User | None, kind: str, target_id: int) -> FlagTarget:
+    """What the flag form names (404 for unknown or hidden contributions)."""
+    if kind not in ("comment", "idea"):
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    item = _load(session, kind, target_id)
+    if item.hidden_at is not None and not policy.can_moderate(user):
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    title = _("Beitrag #{id}").format(id=item.id) if kind == "comment" else _("Idee „{t}“").format(t=item.title)
+    return FlagTarget(kind, item.id, title, _url(kind, item))

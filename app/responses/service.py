@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.discussion.models import Comment
 from app.documents import service as documents
 from app.documents.models import SectionVersion, VersionAddress
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.ideas.models import Idea
 from app.responses import policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
@@ -196,14 +196,19 @@ def respond_many(session: Session, *, actor: User | None, items: list[tuple[str,
         raise Invalid(_("Bitte höchstens 500 Beiträge auf einmal beantworten."))
     now = now or utcnow()
     changed = 0
-    for kind, target_id in items:
-        target = _answerable(session, kind, target_id)
-        _check_version(session, target, data.version_id)
-        if _save(session, target=target, status=data.status.value, text=data.text, version_id=data.version_id,
-                 author_id=actor.id, now=now) is not None:
-            changed += 1
-            audit.record(session, actor_id=actor.id, action="response.set", target_type=kind, target_id=target_id,
-                         summary=f"{status_label(data.status.value)} (Sammelantwort): {data.text[:300]}")
+    try:
+        for kind, target_id in items:
+            target = _answerable(session, kind, target_id)
+            _check_version(session, target, data.version_id)
+            if _save(session, target=target, status=data.status.value, text=data.text,
+                     version_id=data.version_id, author_id=actor.id, now=now) is not None:
+                changed += 1
+                audit.record(session, actor_id=actor.id, action="response.set", target_type=kind,
+                             target_id=target_id,
+                             summary=f"{status_label(data.status.value)} (Sammelantwort): {data.text[:300]}")
+    except DomainError:
+        session.rollback()  # nothing of the batch stays
+        raise
     _commit(session)
     return changed
 
@@ -364,3 +369,39 @@ def open_comments_of_section(session: Session, *, section_id: int, limit: int = 
         .where(Comment.section_id == section_id, *comment_conditions(round_id=None, include_hidden=False),
                col(Comment.id).not_in(answered))
         .order_by(Comment.created_at, Comment.id).limit(limit)).all())
+
+
+@dataclass
+class ContributionView:
+    """One contribution with its current response, the history, and (for leads) the versions to link."""
+
+    target: Target
+    author: str
+    section_label: str
+    current: dict | None
+    history: list[dict]
+    versions: list[tuple[int, str]]
+    may_respond: bool
+
+    @property
+    def back_url(self) -> str:
+        if self.target.comment is not None:
+            return f"/abschnitte/{self.target.comment.section_id}#beitrag-{self.target.id}"
+        return f"/ideen/{self.target.id}"
+
+
+def contribution_view(session: Session, *, kind: str, target_id: int, viewer: User | None) -> ContributionView:
+    target = load_target(session, kind=kind, target_id=target_id, viewer=viewer)
+    item = target.comment or target.idea
+    revisions = history(session, kind=kind, target_id=target_id)
+    versions_map, names = versions_of(session, revisions), _names(session, revisions)
+    outs = [revision_out(r, versions_map, names) for r in revisions]
+    section_id = target.section_id
+    label = documents.section_label(session, section_id) if section_id else ""
+    versions = [(v.id, _("Fassung {n} vom {date}").format(n=v.number, date=v.published_at.strftime("%d.%m.%Y")))
+                for v in session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id)
+                                      .order_by(col(SectionVersion.number).desc())).all()] if section_id else []
+    return ContributionView(target=target, author=author_label(session.get(User, item.author_id)),
+                            section_label=label, current=outs[0] if outs and revisions[0].is_current else None,
+                            history=outs[1:] if outs and revisions[0].is_current else outs, versions=versions,
+                            may_respond=policy.can_respond(viewer) and item.hidden_at is None)

@@ -10,15 +10,20 @@ from tests.helpers import api_token, make_user
 class World:
     """One document, one published section in an open public round, and people to take part."""
 
-    def __init__(self, client, *, body="Erster Absatz über Begegnung.\n\nZweiter Absatz über Wohnen."):
+    def __init__(self, client, *, body="Erster Absatz über Begegnung.\n\nZweiter Absatz über Wohnen.",
+                 slug="rahmenkonzeption"):
         self.client = client
         self.docs = Docs(client)
         self.lead = self.docs.lead
         self.lead_headers = self.docs.headers
-        self.section_id = self.docs.setup(body=body)
+        self.slug = slug
+        self.docs.document(slug=slug, title="Rahmenkonzeption" if slug == "rahmenkonzeption" else f"Dokument {slug}")
+        chapter = self.docs.chapter(slug=slug)
+        self.section_id = self.docs.section(chapter["id"], body=body)["id"]
+        self.docs.publish(self.section_id, "Erste Fassung.")
         now = utcnow()
         r = client.post("/api/v1/rounds", headers=self.lead_headers, json={
-            "document": "rahmenkonzeption", "title": "Fachrunde Frühjahr", "description": "",
+            "document": slug, "title": "Fachrunde Frühjahr", "description": "",
             "opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat(),
             "audience": "public", "section_ids": [self.section_id]})
         assert r.status_code == 201, r.text

@@ -1,0 +1,50 @@
+"""JSON/file API of exports: the Abwägungstabelle of a round (CSV, XLSX) and the platform backup and move."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.accounts.models import Role, User
+from app.deps import OptionalUser, SessionDep, api_router, require_roles
+from app.exports import abwaegung, backup
+from app.models import metadata
+
+router = api_router(tags=["exports"])
+Admin = Annotated[User, Depends(require_roles(Role.admin))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+
+
+@router.get("/rounds/{round_id}/responses.csv", response_class=StreamingResponse,
+            summary="Abwägungstabelle as CSV (UTF-8 with BOM, `;`)")
+def responses_csv(round_id: int, session: SessionDep, user: OptionalUser):
+    table = abwaegung.table(session, round_id=round_id, viewer=user)
+    return StreamingResponse(abwaegung.csv_chunks(table.rows), media_type="text/csv; charset=utf-8",
+                             headers=_attachment(f"{table.filename}.csv"))
+
+
+@router.get("/rounds/{round_id}/responses.xlsx", response_class=StreamingResponse,
+            summary="Abwägungstabelle as XLSX")
+def responses_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
+    table = abwaegung.table(session, round_id=round_id, viewer=user)
+    return StreamingResponse(abwaegung.xlsx_chunks(table.rows, title=table.round.title), media_type=XLSX,
+                             headers=_attachment(f"{table.filename}.xlsx"))
+
+
+@router.get("/export", response_class=StreamingResponse, summary="The whole platform as JSON (admin)")
+def export_platform(admin: Admin, session: SessionDep):
+    return StreamingResponse(backup.export_chunks(session, metadata=metadata), media_type="application/json",
+                             headers=_attachment("quartierswerkstatt-export.json"))
+
+
+@router.post("/import", summary="Load a platform export into an empty platform (admin)")
+async def import_platform(request: Request, admin: Admin, session: SessionDep) -> dict:
+    body = await request.body()
+    counts = await run_in_threadpool(lambda: backup.import_platform(session, actor=admin, document=body,
+                                                                    metadata=metadata))
+    return {"imported": counts, "rows": sum(counts.values())}

@@ -1,0 +1,113 @@
+"""Pages of Stellungnahmen: the leads' workbench per round, one contribution's response with its history,
+and the section page's block "Was aus den Beiträgen wurde" (through the documents' SECTION_EXTENSIONS)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from sqlmodel import Session
+
+from app.accounts.models import Role, User
+from app.deps import OptionalUser, SessionDep, page_router, require_roles
+from app.documents.models import Section, SectionVersion
+from app.documents.pages import SECTION_EXTENSIONS
+from app.errors import DomainError
+from app.responses import service, workbench
+from app.responses.models import STATUS_LABELS
+from app.responses.schemas import ResponseIn
+from app.validation import parse
+from app.web.i18n import gettext as _
+from app.web.i18n import ngettext
+from app.web.templating import redirect, render
+
+router = page_router()
+Lead = Annotated[User, Depends(require_roles(Role.lead))]
+
+
+def section_extension(request: Request, session: Session, section: Section, version: SectionVersion,
+                      user: User | None, is_current: bool) -> dict:
+    """Context for the section page: the comments this version took up, and the responses beside comments."""
+    return {"outcome": service.taken_up(session, version=version, viewer=user),
+            "responses": service.section_responses(session, section_id=section.id)}
+
+
+SECTION_EXTENSIONS.append(section_extension)
+
+
+def _version_id(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else (None if not value.strip() else -1)
+
+
+def _input(status: str, text: str, version_id: str) -> dict:
+    return {"status": status, "text": text, "version_id": _version_id(version_id)}
+
+
+# --- the workbench -------------------------------------------------------------------------------
+
+@router.get("/runden/{round_id}/abwaegung", name="workbench")
+def workbench_page(request: Request, round_id: int, lead: Lead, session: SessionDep):
+    bench = workbench.build(session, round_id=round_id, viewer=lead, f=workbench.Filter.parse(request.query_params))
+    return render(request, "responses/workbench.html", {"bench": bench, "values": {}, "errors": {}, "selected": set()})
+
+
+@router.post("/runden/{round_id}/abwaegung")
+def workbench_answer(request: Request, round_id: int, lead: Lead, session: SessionDep,
+                     items: Annotated[list[str], Form()] = (), status: str = Form(""), text: str = Form(""),
+                     version_id: str = Form(""), back: str = Form("")):
+    items = list(items)[:1000]
+    values = {"status": status, "text": text, "version_id": version_id}
+    try:
+        data = parse(ResponseIn, _input(**values))
+        changed = service.respond_many(session, actor=lead, items=service.parse_items(items), data=data)
+    except DomainError as exc:
+        f = workbench.Filter.parse(request.query_params)
+        bench = workbench.build(session, round_id=round_id, viewer=lead, f=f)
+        return render(request, "responses/workbench.html", {
+            "bench": bench, "values": values, "errors": dict(exc.errors), "message": exc.message,
+            "selected": set(items)}, status_code=exc.status)
+    query = back[:1000] if back.startswith("?") else ""
+    return redirect(f"/runden/{round_id}/abwaegung{query}#fortschritt", flash=ngettext(
+        "%(num)d Stellungnahme gespeichert.", "%(num)d Stellungnahmen gespeichert.", changed) % {"num": changed})
+
+
+# --- one contribution ----------------------------------------------------------------------------
+
+def _contribution(request: Request, session: Session, kind: str, target_id: int, user: User | None):
+    view = service.contribution_view(session, kind=kind, target_id=target_id, viewer=user)
+    return render(request, "responses/contribution.html",
+                  {"view": view, "status_labels": STATUS_LABELS, "values": {}, "errors": {}})
+
+
+def _answer(request: Request, session: Session, kind: str, target_id: int, user: User, values: dict):
+    try:
+        data = parse(ResponseIn, _input(**values))
+        service.respond(session, actor=user, kind=kind, target_id=target_id, data=data)
+    except DomainError as exc:
+        view = service.contribution_view(session, kind=kind, target_id=target_id, viewer=user)
+        return render(request, "responses/contribution.html", {
+            "view": view, "status_labels": STATUS_LABELS, "values": values, "errors": dict(exc.errors),
+            "message": exc.message}, status_code=exc.status)
+    path = "beitraege" if kind == "comment" else "ideen"
+    return redirect(f"/{path}/{target_id}/stellungnahme", flash=_("Die Stellungnahme ist gespeichert."))
+
+
+@router.get("/beitraege/{comment_id}/stellungnahme", name="comment_response")
+def comment_response(request: Request, comment_id: int, session: SessionDep, user: OptionalUser):
+    return _contribution(request, session, "comment", comment_id, user)
+
+
+@router.post("/beitraege/{comment_id}/stellungnahme")
+def comment_answer(request: Request, comment_id: int, lead: Lead, session: SessionDep, status: str = Form(""),
+                   text: str = Form(""), version_id: str = Form("")):
+    return _answer(request, session, "comment", comment_id, lead,
+                   {"status": status, "text": text, "version_id": version_id})
+
+
+@router.get("/ideen/{idea_id}/stellungnahme", name="idea_response")
+def idea_response(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
+    return _contribution(request, session, "idea", idea_id, user)
+
+
+@router.post("/ideen/{idea_id}/stellungnahme")
+def idea_answer(request: Request, idea_id: int, lead: Lead, session: SessionDep, status: str = Form(""),
+                text: str = Form(""), version_id: str = Form("")):
+    return _answer(request, session, "idea", idea_id, lead, {"status": status, "text": text, "version_id": version_id})
