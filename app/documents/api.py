@@ -101,7 +101,7 @@ def create_document(data: DocumentIn, lead: Lead, session: SessionDep):
 
 @router.get("/documents/{slug}", response_model=DocumentOut)
 def get_document(slug: str, session: SessionDep):
-    return _document(service.outline(session, slug=slug, with_content=True))
+    return _document(service.outline(session, slug=slug, with_content=True, with_paragraphs=False))
 
 
 @router.post("/documents/{slug}/chapters", status_code=201, response_model=ChapterOut)

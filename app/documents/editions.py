@@ -54,7 +54,7 @@ class SectionChange:
 def publish_edition(session: Session, *, actor: User, data: EditionIn) -> Edition:
     """Freeze the current version of every published section under a title, e.g. "Entwurf 2 – März 2023"."""
     document = service.get_document(session, data.document)
-    content = service.outline(session, slug=document.slug, with_content=True)
+    content = service.outline(session, slug=document.slug, with_content=True, with_paragraphs=False)
     entries = [e for e in content.entries if e.version is not None]
     if not entries:
         raise Conflict(_("Es gibt noch keinen veröffentlichten Abschnitt; eine Gesamtfassung wäre leer."))

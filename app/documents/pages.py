@@ -49,7 +49,7 @@ def _document_page(request: Request, session: Session, slug: str, user: User | N
     content = service.outline(session, slug=slug, with_content=True)
     return render(request, "documents/document.html", {
         "outline": content, "can_edit": policy.can_edit_document(user),
-        "editions": editions.list_editions(session, document_slug=slug)[:5]})
+        "others": [d for d in service.list_documents(session) if d.id != content.document.id]})
 
 
 @router.get("/konzeption", name="document_default")

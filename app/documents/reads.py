@@ -140,8 +140,8 @@ def section_label(session: Session, section_id: int) -> str:
     return f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
 
 
-def outline(session: Session, *, slug: str, with_content: bool = False) -> Outline:
-    """The document's numbered chapters and sections; with_content adds current versions and paragraphs."""
+def outline(session: Session, *, slug: str, with_content: bool = False, with_paragraphs: bool = True) -> Outline:
+    """The document's numbered chapters and sections; with_content adds current versions (and paragraphs)."""
     document = get_document(session, slug)
     chapters = session.exec(select(Chapter).where(Chapter.document_id == document.id)
                             .order_by(Chapter.position, Chapter.id)).all()
@@ -156,10 +156,11 @@ def outline(session: Session, *, slug: str, with_content: bool = False) -> Outli
                                                         & (Section.current_number == SectionVersion.number))
                             .where(col(Section.id).in_([s.id for s in sections]))).all()
         versions = {v.section_id: v for v in rows}
-        if versions:
+        if versions and with_paragraphs:
             for p in session.exec(select(Paragraph).where(col(Paragraph.version_id).in_(
                     [v.id for v in versions.values()])).order_by(Paragraph.position)).all():
                 paragraphs.setdefault(p.version_id, []).append(p)
+        if versions:
             people = _people(session, {v.published_by_id for v in versions.values()})
     by_chapter: dict[int, list[Section]] = {}
     for s in sections:

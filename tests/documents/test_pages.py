@@ -141,6 +141,36 @@ def test_section_page_queries_do_not_grow_with_versions(client, docs):
     assert few <= 25
 
 
+def test_document_page_queries_do_not_grow_with_sections(client, docs):
+    docs.document()
+    chapter = docs.chapter()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            section = docs.section(chapter["id"], title=f"Abschnitt {i}", body=f"Text {i}.\n\nMehr {i}.")
+            docs.publish(section["id"], "Erste Fassung.")
+
+    def count_queries() -> int:
+        statements = []
+
+        def listener(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        engine = db.get_engine()
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/konzeption/rahmenkonzeption").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    add(2)
+    few = count_queries()
+    docs.chapter(title="Zweites Kapitel")
+    add(6)
+    assert count_queries() == few
+
+
 def test_history_lists_versions_with_publisher_and_diff(client, docs):
     section_id = docs.setup(body="Die Stadt fördert Nachbarschaften.")
     docs.revise(section_id, "Die Stadt fördert lebendige Nachbarschaften.", summary="Wort ergänzt, Hinweis der AG.")
