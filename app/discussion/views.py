@@ -65,6 +65,7 @@ class Node:
     level: int = 0
     reply_to: str | None = None
     marker: str | None = None
+    current_anchor: str | None = None  # where the paragraph commented on lives in the shown version
     may_edit: bool = False
     may_withdraw: bool = False
     may_reply: bool = False
@@ -182,7 +183,8 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
     def node(c: Comment) -> Node:
         mine = user is not None and c.author_id == user.id
         visible = outs[c.id]["status"] == "visible"
-        return Node(comment=c, out=outs[c.id],
+        return Node(comment=c, out=outs[c.id], current_anchor=c.paragraph_anchor if c.section_version_id == version.id
+                    else None,
                     may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
                     may_withdraw=visible and policy.may_withdraw(user, c),
                     may_reply=may_reply and visible and c.section_version_id == version.id,
@@ -214,7 +216,7 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
             number = numbers[c.section_version_id]
             n = nodes[c.id]
             if c.paragraph_anchor:
-                fate, _anchor = fates.get((number, c.paragraph_anchor), ("unchanged", c.paragraph_anchor))
+                fate, n.current_anchor = fates.get((number, c.paragraph_anchor), ("unchanged", c.paragraph_anchor))
                 n.marker = {"changed": f"changed:{number}", "removed": "removed"}.get(fate)
             by_number.setdefault(number, []).append(n)
         groups = [VersionGroup(number=k, threads=by_number[k]) for k in sorted(by_number, reverse=True)]

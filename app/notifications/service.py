@@ -40,27 +40,39 @@ def _send(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1 min, 2 min, 4 min, … up to six hours."""
+    return min(timedelta(seconds=30 * 2 ** attempts), MAX_BACKOFF)
+
+
 def deliver_pending(*, limit: int = 100, send=_send) -> tuple[int, int]:
-    """Send due messages; a failure schedules a retry with exponential backoff. Returns (sent, failed)."""
+    """Send due messages one by one; a failure keeps the message and schedules a retry with exponential
+    backoff. Several workers may run at once: each message is claimed with FOR UPDATE SKIP LOCKED
+    (PostgreSQL; SQLite serialises writers). Returns (sent, failed)."""
     sent = failed = 0
     with new_session(writer=True) as session:
-        due = session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
-            .order_by(OutboxMessage.id).limit(limit)
-        ).all()
-        for message in due:
+        for _ in range(limit):
+            message = session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if message is None:
+                break
             message.attempts += 1
             try:
                 send(message)
             except Exception as exc:  # any transport failure: keep the message and retry later
                 failed += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                message.next_attempt_at = utcnow() + min(timedelta(seconds=30 * 2 ** message.attempts),
-                                                         MAX_BACKOFF)
+                message.next_attempt_at = utcnow() + backoff(message.attempts)
+                log.warning("Mail %s an %s nicht zugestellt (Versuch %s): %s", message.id, message.to_email,
+                            message.attempts, message.last_error)
             else:
                 sent += 1
                 message.sent_at = utcnow()
+                message.last_error = None
             session.add(message)
             session.commit()
     return sent, failed

@@ -1,0 +1,175 @@
+"""The discussion on the section page: margin counts, threads, forms as plain posts and as htmx fragments,
+earlier versions with paragraph markers, old version pages."""
+
+import re
+
+from tests.discussion import factories as f
+from tests.helpers import api_token, login, make_user, post_form
+
+HX = {"HX-Request": "true"}
+
+
+def _comment(client, sid, headers, **body):
+    response = client.post(f"/api/v1/sections/{sid}/comments", json={"body": "Text", **body}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_anonymous_sees_discussion_but_no_form(client):
+    sid = f.section()
+    f.round_([sid])
+    anchors = f.anchors(sid)
+    _comment(client, sid, api_token(client, make_user("expert", name="Erika Expertin")), paragraph=anchors[0],
+             body="Sehr *wichtig*")
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "Erika Expertin" in html and "<em>wichtig</em>" in html
+    assert 'id="comment-form"' not in html and "Bitte melden Sie sich an" in html
+    assert f'href="?paragraph={anchors[0]}#discussion"' in html and "1 Beitrag" in html
+
+
+def test_resident_is_told_why_not(client):
+    sid = f.section()
+    f.round_([sid], audience="experts")
+    login(client, make_user("resident"))
+    html = client.get(f"/abschnitte/{sid}").text
+    assert 'id="comment-form"' not in html and "nur für eingeladene Expert*innen offen" in html
+    refused = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Hallo", "alignment": "note"})
+    assert refused.status_code == 403 and "nur für eingeladene Expert*innen" in refused.text
+
+
+def test_expert_posts_without_javascript(client):
+    sid = f.section()
+    f.round_([sid])
+    anchors = f.anchors(sid)
+    login(client, make_user("expert", name="Erika Expertin"))
+    html = client.get(f"/abschnitte/{sid}").text
+    assert 'id="comment-form"' in html and "Kommentieren" in html
+    bad = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Zitat falsch", "paragraph": anchors[0],
+                                                              "quote": "gibt es nicht", "alignment": "objection"})
+    assert bad.status_code == 422
+    assert "kommt in diesem Absatz nicht vor" in bad.text and "Zitat falsch" in bad.text  # input kept
+    ok = post_form(client, f"/abschnitte/{sid}/beitraege", {
+        "body": "Finanzierung sichern!", "paragraph": anchors[1], "quote": "verlässliche Finanzierung",
+        "alignment": "objection"})
+    assert ok.status_code == 303 and re.search(rf"/abschnitte/{sid}#beitrag-\d+$", ok.headers["location"])
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "Finanzierung sichern!" in html and "Einwand" in html
+    assert "verlässliche Finanzierung</p></blockquote>" in html
+    assert "zu Absatz 2" in html
+
+
+def test_htmx_post_returns_only_the_discussion_fragment(client):
+    sid = f.section()
+    f.round_([sid])
+    login(client, make_user("expert"))
+    response = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Per htmx", "alignment": "note"},
+                         headers=HX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="discussion"') and "<html" not in response.text
+    assert "Per htmx" in response.text and "Ihr Beitrag ist veröffentlicht." in response.text
+    error = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "", "alignment": "note"}, headers=HX)
+    assert error.status_code == 200 and "Bitte ausfüllen." in error.text and "<html" not in error.text
+
+
+def test_reply_vote_edit_and_withdraw_by_plain_forms(client):
+    sid = f.section()
+    f.round_([sid])
+    author, other = make_user("expert", name="Anna Autorin"), make_user("expert", name="Otto Other")
+    cid = _comment(client, sid, api_token(client, author), body="Erster Beitrag")
+    login(client, other)
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "Antworten" in html and "Bearbeiten" not in html
+    reply = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Meine Antwort", "parent_id": str(cid),
+                                                                "alignment": "support"})
+    assert reply.status_code == 303
+    vote = post_form(client, "/stimmen", {"target": "comment", "target_id": str(cid), "value": "1",
+                                          "next": f"/abschnitte/{sid}"})
+    assert vote.status_code == 303
+    html = client.get(f"/abschnitte/{sid}").text
+    assert re.search(r'aria-pressed="true">\s*<span aria-hidden="true">▲</span> Zustimmung <span class="count">1',
+                     html)
+    fragment = post_form(client, "/stimmen", {"target": "comment", "target_id": str(cid), "value": "1"},
+                         headers=HX)  # pressing again withdraws
+    assert fragment.text.lstrip().startswith('<div class="votes" id="votes-comment-')
+    assert '<span class="count">0</span>' in fragment.text
+    reply_id = int(re.search(r'id="beitrag-(\d+)"[^>]*>\s*<article[^>]*>\s*<p class="comment-head"[^>]*>\s*'
+                             r'<span class="alignment-badge align-support"', html).group(1))
+    edit_page = client.get(f"/beitraege/{reply_id}/bearbeiten")
+    assert edit_page.status_code == 200 and "Meine Antwort" in edit_page.text
+    assert post_form(client, f"/beitraege/{reply_id}/bearbeiten", {"body": "Geänderte Antwort",
+                                                                   "alignment": "note"}).status_code == 303
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "Geänderte Antwort" in html and "bearbeitet" in html
+    assert client.get(f"/beitraege/{cid}/bearbeiten").status_code == 403  # not the author
+    assert post_form(client, f"/beitraege/{reply_id}/zurueckziehen").status_code == 303
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "Geänderte Antwort" not in html and "Dieser Beitrag wurde zurückgezogen." in html
+
+
+def test_deep_replies_are_flattened(client):
+    sid = f.section()
+    f.round_([sid])
+    a, b = api_token(client, make_user("expert", name="Anna")), api_token(client, make_user("expert", name="Bert"))
+    parent = _comment(client, sid, a, body="Ebene 0")
+    for level in range(1, 6):
+        parent = _comment(client, sid, b if level % 2 else a, body=f"Ebene {level}", parent_id=parent)
+    html = client.get(f"/abschnitte/{sid}").text
+    assert "level-3" in html and "level-4" not in html
+    assert "Antwort an Bert" in html  # level 5 answers level 4, both shown at level 3
+
+
+def test_paragraph_filter_sort_and_pagination(client):
+    sid = f.section()
+    f.round_([sid])
+    anchors = f.anchors(sid)
+    h = api_token(client, make_user("expert"))
+    _comment(client, sid, h, body="Zu Absatz eins", paragraph=anchors[0])
+    _comment(client, sid, h, body="Zu Absatz drei", paragraph=anchors[2])
+    html = client.get(f"/abschnitte/{sid}?paragraph={anchors[2]}").text
+    assert "Zu Absatz drei" in html and "Zu Absatz eins" not in html and "Gezeigt: Beiträge zu Absatz 3" in html
+    html = client.get(f"/abschnitte/{sid}?sort=paragraph").text
+    assert html.index("Zu Absatz eins") < html.index("Zu Absatz drei")
+    html = client.get(f"/abschnitte/{sid}?sort=new").text
+    assert html.index("Zu Absatz drei") < html.index("Zu Absatz eins")
+    for i in range(26):
+        _comment(client, sid, api_token(client, make_user("expert")), body=f"Massenbeitrag {i}")
+    html = client.get(f"/abschnitte/{sid}").text
+    assert 'aria-label="Seiten der Diskussion"' in html and "Massenbeitrag 25" in html
+    assert "Zu Absatz eins" not in html
+    assert "Zu Absatz eins" in client.get(f"/abschnitte/{sid}?page=2").text
+
+
+def _item(html: str, text: str) -> str:
+    """The markup of the comment whose body contains `text` (from its <li> to the body)."""
+    end = html.index(text)
+    return html[html.rindex("<li class=\"comment", 0, end):end]
+
+
+def test_earlier_versions_with_markers_and_old_version_page(client):
+    lead = f.lead()
+    sid = f.section(lead)
+    f.round_([sid], actor=lead)
+    anchors = f.anchors(sid)
+    h = api_token(client, make_user("expert"))
+    _comment(client, sid, h, body="Zu Absatz eins (bleibt)", paragraph=anchors[0])
+    _comment(client, sid, h, body="Zu Absatz zwei (wird geändert)", paragraph=anchors[1])
+    _comment(client, sid, h, body="Zu Absatz drei (entfällt)", paragraph=anchors[2])
+    f.publish(sid, [f.PARAGRAPHS[0], "Quartiersmanagement braucht verlässliche Finanzierung und feste "
+                                     "Ansprechpersonen im Quartier."], actor=lead)
+    _comment(client, sid, h, body="Zur neuen Fassung")
+    html = client.get(f"/abschnitte/{sid}").text
+    current = html.index("Beiträge zur aktuellen Fassung 2")
+    earlier = html.index("Diskussion früherer Fassungen")
+    assert current < html.index("Zur neuen Fassung") < earlier < html.index("Zu Fassung 1")
+    changed = _item(html, "Zu Absatz zwei")
+    assert "Absatz seit Fassung 1 geändert" in changed and "zu Absatz 2" in changed
+    removed = _item(html, "Zu Absatz drei")
+    assert "Absatz entfallen" in removed and "zu einem Absatz der Fassung 1" in removed
+    kept = _item(html, "Zu Absatz eins")
+    assert "Absatz entfallen" not in kept and "geändert" not in kept and "zu Absatz 1" in kept
+    old = client.get(f"/abschnitte/{sid}/fassungen/1").text
+    assert "Diskussion zu Fassung 1" in old and "Zu Absatz drei (entfällt)" in old
+    assert "Zur neuen Fassung" not in old and 'id="comment-form"' not in old
+    assert "Absatz entfallen" not in old  # on its own version a comment needs no marker
+    new = client.get(f"/api/v1/sections/{sid}/comments?version=2").json()
+    assert [c["body"] for c in new["items"]] == ["Zur neuen Fassung"]
