@@ -60,6 +60,12 @@ class MapView:
     legend: list[LegendEntry]
     schematic: bool
     total: int
+    width: float = 0
+
+    @property
+    def wide(self) -> bool:
+        """Wide maps keep a legible size on small screens and scroll sideways; narrow ones keep theirs."""
+        return self.width > 480
 
 
 def classes(max_count: int) -> list[tuple[int, int, int]]:
@@ -115,7 +121,7 @@ def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
         text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)
         legend.append(LegendEntry(PALETTE[k][0], text))
     return MapView(title=title, view_box=layer.view_box, tiles=tiles, legend=legend, schematic=layer.schematic,
-                   total=sum(a.count for a in areas))
+                   total=sum(a.count for a in areas), width=layer.width)
 
 
 def _luminance(hex_colour: str) -> float:
