@@ -17,6 +17,8 @@ from app.documents.schemas import (
     DocumentOut,
     DraftIn,
     DraftOut,
+    EditionChangeOut,
+    EditionComparisonOut,
     EditionIn,
     EditionOut,
     EditionSectionOut,
@@ -189,6 +191,19 @@ def list_editions(session: SessionDep, document: str | None = Query(None, max_le
     return [EditionOut(id=e.id, document=d.slug, number=e.number, title=e.title, published_at=e.published_at,
                        published_by=None)
             for e, d in editions.list_editions(session, document_slug=document)]
+
+
+@router.get("/editions/compare", response_model=EditionComparisonOut)
+def compare_editions(session: SessionDep, from_: int = Query(alias="from", ge=1, le=10**9),
+                     to: int = Query(ge=1, le=10**9)):
+    """Section by section: which sections changed between two editions of a document, with word diffs."""
+    _old, _new, changes = editions.compare_editions(session, from_id=from_, to_id=to)
+    return EditionComparisonOut(from_=from_, to=to, sections=[EditionChangeOut(
+        section_id=c.section_id, label=c.label, title=c.title, status=c.status,
+        from_version=c.old.version.number if c.old else None, to_version=c.new.version.number if c.new else None,
+        diff=DiffOut(from_=c.diff.old.number, to=c.diff.new.number,
+                     ops=[DiffOpOut(op=o.op, text=o.text) for o in c.diff.ops], html=c.diff.html) if c.diff else None)
+        for c in changes])
 
 
 @router.get("/editions/{edition_id}", response_model=EditionOut)

@@ -220,3 +220,21 @@ class EditionOut(BaseModel):
     published_at: datetime
     published_by: PersonOut | None
     sections: list[EditionSectionOut] = []
+
+
+class EditionChangeOut(BaseModel):
+    section_id: int
+    label: str
+    title: str
+    status: Literal["unchanged", "changed", "added", "removed"]
+    from_version: int | None
+    to_version: int | None
+    diff: DiffOut | None = None
+
+
+class EditionComparisonOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: int = Field(alias="from")
+    to: int
+    sections: list[EditionChangeOut]

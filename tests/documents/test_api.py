@@ -186,6 +186,11 @@ def test_editions_freeze_current_versions_and_compare(client, docs):
     assert [(s["section_id"], s["version_number"]) for s in again["sections"]] == [(a, 1), (b, 1)]
     listed = client.get("/api/v1/editions?document=rahmenkonzeption").json()
     assert [e["title"] for e in listed] == ["Entwurf 2 – März 2023", "Entwurf 1 – Januar 2023"]
+    compared = client.get(f"/api/v1/editions/compare?from={e1['id']}&to={e2['id']}").json()
+    assert compared["from"] == e1["id"] and compared["to"] == e2["id"]
+    assert [(c["label"], c["status"], c["from_version"], c["to_version"]) for c in compared["sections"]] == [
+        ("1.1", "unchanged", 1, 1), ("1.2", "changed", 1, 2)]
+    assert {"op": "delete", "text": " vorher"} in compared["sections"][1]["diff"]["ops"]
     page = client.get(f"/gesamtfassungen/vergleich?von={e1['id']}&bis={e2['id']}")
     assert page.status_code == 200
     assert "geändert" in page.text and "unverändert" in page.text
