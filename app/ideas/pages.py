@@ -7,6 +7,7 @@ from fastapi import Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.db import new_session
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.errors import DomainError
 from app.ideas import policy, service
@@ -14,7 +15,9 @@ from app.ideas.models import Idea
 from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
 from app.quartiere.reference import ATTRIBUTION
+from app.site.pages import HOME_PANELS
 from app.validation import parse
+from app.web import templating
 from app.web.i18n import gettext as _
 from app.web.templating import redirect, render
 
@@ -147,3 +150,16 @@ def set_status(request: Request, idea_id: int, session: SessionDep, user: Curren
             ctx.update(extension(request, session, detail.idea, user))
         return render(request, "ideas/detail.html", ctx, status_code=exc.status)
     return redirect(f"/ideen/{idea_id}#status", flash=_("Der Status der Idee ist geändert."))
+
+
+def newest_ideas_panel(request: Request) -> str | None:
+    """Start-page panel: the newest ideas and, while a round takes ideas, the way to submit one."""
+    with new_session() as session:
+        newest = service.list_ideas(session, filters=service.IdeaFilter(), per_page=3)
+        state = service.submission_state(session, user=getattr(request.state, "user", None))
+    if newest.total == 0 and state.round is None:
+        return None
+    return templating.env.get_template("ideas/_home_panel.html").render(ideas=newest, open=state.round is not None)
+
+
+HOME_PANELS.append(newest_ideas_panel)

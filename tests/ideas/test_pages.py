@@ -210,3 +210,10 @@ def test_hidden_idea_is_gone_for_the_public_but_not_for_moderation(client, open_
     login(client, make_user("moderator"))
     page = client.get(f"/ideen/{idea_id}").text
     assert "ausgeblendet" in page and "Nachbarschaftsfest Rosenberg" in page
+
+
+def test_start_page_shows_newest_ideas(client, open_round):
+    _make_ideas(client)
+    page = client.get("/").text
+    assert "Neue Ideen aus den Quartieren" in page and "Mittagstisch in Sillenbuch" in page
+    assert "Alle 5 Ideen ansehen" in page and 'href="/ideen/neu"' in page
