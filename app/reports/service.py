@@ -214,7 +214,7 @@ def participation(session: Session, *, round_id: int | None = None) -> Report:
               _("Ideen")),
         chart("by_day", _("Beiträge nach Tag"), _("Kommentare und Ideen nach dem Tag, an dem sie eingingen "
                                                   "(Ortszeit Stuttgart)."), _days(session, round_id), unit),
-        chart("responses", _("Stand der Abwägung"), _("Beantwortete Beiträge nach dem Ergebnis der Stellungnahme."),
+        chart("by_status", _("Stand der Abwägung"), _("Beantwortete Beiträge nach dem Ergebnis der Stellungnahme."),
               _statuses(session, round_id), unit),
         chart("top_sections", _("Meistdiskutierte Abschnitte"), _("Die Abschnitte mit den meisten Kommentaren."),
               _sections(session, round_id), _("Kommentare")),
