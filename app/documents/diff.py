@@ -40,25 +40,96 @@ def _encode(text: str, index: dict[str, str], tokens: list[str]) -> str:
     return "".join(chars)
 
 
-def word_diff(old: str, new: str) -> list[Op]:
-    """The word-level diff from `old` to `new` as a list of equal/insert/delete runs."""
-    index: dict[str, str] = {}
-    tokens: list[str] = []
-    a = _encode(old or "", index, tokens)
-    b = _encode(new or "", index, tokens)
-    by_char = {char: token for token, char in index.items()}
+PARAGRAPH_BREAK = re.compile(r"(?<=\n)\s*\n")
+BLOCK_TOKENS = 1500  # a changed run of paragraphs up to this size is diffed as one block
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Split into paragraphs, each keeping the blank line after it, so "".join() gives the text back."""
+    parts, start = [], 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        parts.append(text[start:match.end()])
+        start = match.end()
+    if start < len(text):
+        parts.append(text[start:])
+    return parts
+
+
+def _dmp() -> diff_match_patch:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 2.0
-    diffs = dmp.diff_main(a, b, False)
+    return dmp
+
+
+def _token_diff(old: str, new: str) -> list[tuple[int, str]]:
+    index: dict[str, str] = {}
+    tokens: list[str] = []
+    a = _encode(old, index, tokens)
+    b = _encode(new, index, tokens)
+    by_char = {char: token for token, char in index.items()}
+    return [(kind, "".join(by_char[c] for c in chars)) for kind, chars in _dmp().diff_main(a, b, False)]
+
+
+def _changed_run(deleted: list[str], inserted: list[str]) -> list[tuple[int, str]]:
+    """Word-diff a run of changed paragraphs: as one block when small, else paragraph by paragraph."""
+    old, new = "".join(deleted), "".join(inserted)
+    if not deleted or not inserted or len(TOKEN.findall(old)) + len(TOKEN.findall(new)) <= BLOCK_TOKENS:
+        return _token_diff(old, new)
+    # Myers' cost grows with length × edits; pairing paragraphs keeps a heavy revision of a long text fast.
+    result = []
+    for i in range(max(len(deleted), len(inserted))):
+        result += _token_diff(deleted[i] if i < len(deleted) else "", inserted[i] if i < len(inserted) else "")
+    return result
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """The word-level diff from `old` to `new` as a list of equal/insert/delete runs.
+
+    Paragraphs are aligned first (like diff-match-patch's line mode), then each changed run is diffed
+    word by word.
+    """
+    index: dict[str, str] = {}
+    paragraphs: list[str] = []
+    a = "".join(_encode_chunks(_paragraphs(old or ""), index, paragraphs))
+    b = "".join(_encode_chunks(_paragraphs(new or ""), index, paragraphs))
+    by_char = {char: chunk for chunk, char in index.items()}
+    raw: list[tuple[int, str]] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for kind, chars in _dmp().diff_main(a, b, False) + [(diff_match_patch.DIFF_EQUAL, "")]:
+        chunks = [by_char[c] for c in chars]
+        if kind == diff_match_patch.DIFF_DELETE:
+            deleted += chunks
+        elif kind == diff_match_patch.DIFF_INSERT:
+            inserted += chunks
+        else:
+            if deleted or inserted:
+                raw += _changed_run(deleted, inserted)
+                deleted, inserted = [], []
+            raw.append((kind, "".join(chunks)))
     ops: list[Op] = []
-    for kind, chars in diffs:
-        text = "".join(by_char[c] for c in chars)
+    for kind, text in raw:
         name = OPS[kind]
+        if not text:
+            continue
         if ops and ops[-1].op == name:
             ops[-1] = Op(name, ops[-1].text + text)
-        elif text:
+        else:
             ops.append(Op(name, text))
     return ops
+
+
+def _encode_chunks(chunks: list[str], index: dict[str, str], seen: list[str]) -> list[str]:
+    out = []
+    for chunk in chunks:
+        char = index.get(chunk)
+        if char is None:
+            code = len(seen) + (0x800 if len(seen) >= 0xD800 else 0)
+            char = chr(code)
+            index[chunk] = char
+            seen.append(chunk)
+        out.append(char)
+    return out
 
 
 def _mark(tag: str, label: str, text: str) -> str:
