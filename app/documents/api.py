@@ -160,12 +160,16 @@ def publish(section_id: int, data: PublishIn, lead: Lead, session: SessionDep):
     return _version(*service.version_entry(session, section_id=section_id, number=version.number))
 
 
-@router.get("/sections/{section_id}/versions", response_model=list[VersionSummaryOut])
-def list_versions(section_id: int, session: SessionDep):
-    return [VersionSummaryOut(number=e.version.number, title=e.version.title, change_summary=e.version.change_summary,
-                              published_at=e.version.published_at, published_by=_person(e.publisher),
-                              addresses=e.addresses)
-            for e in service.list_versions(session, section_id=section_id)]
+@router.get("/sections/{section_id}/versions", response_model=Page[VersionSummaryOut])
+def list_versions(section_id: int, session: SessionDep, page: int = Query(1, ge=1, le=100_000),
+                  per_page: int = Query(50, ge=1, le=200)):
+    """All versions of the section, newest first."""
+    rows = service.list_versions(session, section_id=section_id)
+    items = [VersionSummaryOut(number=e.version.number, title=e.version.title, change_summary=e.version.change_summary,
+                               published_at=e.version.published_at, published_by=_person(e.publisher),
+                               addresses=e.addresses)
+             for e in rows[(page - 1) * per_page: page * per_page]]
+    return Page(items=items, page=page, per_page=per_page, total=len(rows))
 
 
 @router.get("/sections/{section_id}/versions/{number}", response_model=VersionOut)
@@ -186,11 +190,14 @@ def publish_edition(data: EditionIn, lead: Lead, session: SessionDep):
     return _edition(editions.read_edition(session, edition_id=edition.id, with_paragraphs=False))
 
 
-@router.get("/editions", response_model=list[EditionOut])
-def list_editions(session: SessionDep, document: str | None = Query(None, max_length=80)):
-    return [EditionOut(id=e.id, document=d.slug, number=e.number, title=e.title, published_at=e.published_at,
-                       published_by=None)
-            for e, d in editions.list_editions(session, document_slug=document)]
+@router.get("/editions", response_model=Page[EditionOut])
+def list_editions(session: SessionDep, document: str | None = Query(None, max_length=80),
+                  page: int = Query(1, ge=1, le=100_000), per_page: int = Query(50, ge=1, le=200)):
+    """Editions, newest first; `?document=slug` for one document."""
+    rows = editions.list_editions(session, document_slug=document)
+    items = [EditionOut(id=e.id, document=d.slug, number=e.number, title=e.title, published_at=e.published_at,
+                        published_by=None) for e, d in rows[(page - 1) * per_page: page * per_page]]
+    return Page(items=items, page=page, per_page=per_page, total=len(rows))
 
 
 @router.get("/editions/compare", response_model=EditionComparisonOut)

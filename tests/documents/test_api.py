@@ -72,7 +72,7 @@ def test_publish_creates_next_version_with_paragraphs_and_addresses(client, docs
     assert current["paragraphs"][0]["anchor"] == v1["paragraphs"][0]["anchor"]
     assert current["paragraphs"][1]["anchor"] == v1["paragraphs"][1]["anchor"]
     assert current["paragraphs"][2]["anchor"] not in {p["anchor"] for p in v1["paragraphs"]}
-    versions = client.get(f"/api/v1/sections/{section_id}/versions").json()
+    versions = client.get(f"/api/v1/sections/{section_id}/versions").json()["items"]
     assert [v["number"] for v in versions] == [2, 1]
     assert versions[0]["change_summary"] == "Ergänzt nach Hinweisen der Träger."
 
@@ -82,7 +82,7 @@ def test_publishing_an_unchanged_draft_is_refused(client, docs):
     r = client.post(f"/api/v1/sections/{section_id}/versions", headers=docs.headers,
                     json={"change_summary": "Nichts geändert", "addresses": []})
     assert r.status_code == 409
-    assert [v["number"] for v in client.get(f"/api/v1/sections/{section_id}/versions").json()] == [1]
+    assert [v["number"] for v in client.get(f"/api/v1/sections/{section_id}/versions").json()["items"]] == [1]
 
 
 def test_published_versions_are_immutable(client, docs):
@@ -140,7 +140,7 @@ def test_only_leads_write(client, docs):
         assert client.get(f"/api/v1/sections/{section_id}/draft", headers=headers).status_code == 403
     assert client.get(f"/api/v1/sections/{section_id}/draft").status_code == 401
     assert client.get("/api/v1/documents/rahmenkonzeption").json()["chapters"][0]["title"] == "Ziele und Grundsätze"
-    assert [v["number"] for v in client.get(f"/api/v1/sections/{section_id}/versions").json()] == [1]
+    assert [v["number"] for v in client.get(f"/api/v1/sections/{section_id}/versions").json()["items"]] == [1]
 
 
 def test_bad_input_is_422_and_stores_nothing(client, docs):
@@ -184,7 +184,7 @@ def test_editions_freeze_current_versions_and_compare(client, docs):
     assert [(s["label"], s["version_number"]) for s in e2["sections"]] == [("1.1", 1), ("1.2", 2)]
     again = client.get(f"/api/v1/editions/{e1['id']}").json()
     assert [(s["section_id"], s["version_number"]) for s in again["sections"]] == [(a, 1), (b, 1)]
-    listed = client.get("/api/v1/editions?document=rahmenkonzeption").json()
+    listed = client.get("/api/v1/editions?document=rahmenkonzeption").json()["items"]
     assert [e["title"] for e in listed] == ["Entwurf 2 – März 2023", "Entwurf 1 – Januar 2023"]
     compared = client.get(f"/api/v1/editions/compare?from={e1['id']}&to={e2['id']}").json()
     assert compared["from"] == e1["id"] and compared["to"] == e2["id"]

@@ -22,8 +22,8 @@ def test_demo_document_is_seeded_once(client):
     assert all(s["current_version_number"] >= 1 for s in sections)
     revised = [s for s in sections if s["current_version_number"] == 2]
     assert 3 <= len(revised) <= 4
-    versions = client.get(f"/api/v1/sections/{revised[0]['id']}/versions").json()
+    versions = client.get(f"/api/v1/sections/{revised[0]['id']}/versions").json()["items"]
     assert len(versions[0]["change_summary"]) > 20
-    editions = client.get("/api/v1/editions?document=rahmenkonzeption").json()
+    editions = client.get("/api/v1/editions?document=rahmenkonzeption").json()["items"]
     assert [e["title"] for e in editions] == ["Entwurf 1 – Januar 2023"]
     assert client.get("/konzeption").status_code == 200
