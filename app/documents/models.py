@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -145,3 +145,17 @@ class EditionSection(SQLModel, table=True):
     label: str = Field(max_length=16)  # "2.3"
     chapter_title: str = Field(max_length=200)
     position: int
+
+
+class ImmutableVersion(Exception):
+    """Raised when code tries to change or delete a published version or what belongs to it."""
+
+
+def _refuse_change(_mapper, _connection, target) -> None:
+    raise ImmutableVersion(f"{type(target).__name__} {target.id} is published and cannot be changed (invariant 1)")
+
+
+# A published version is immutable (invariant 1): the ORM refuses updates and deletes of it and its parts.
+for _model in (SectionVersion, Paragraph, AnchorMapping, VersionAddress, Edition, EditionSection):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

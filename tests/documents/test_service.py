@@ -1,6 +1,7 @@
 """Paragraph anchors across realistic revisions, and paragraph_fate(s) for the discussion domain."""
 
 import pytest
+from sqlmodel import select
 
 from app import db
 from app.documents import service
@@ -156,3 +157,23 @@ def test_version_published_hook_runs_inside_the_transaction(client, docs, start)
     finally:
         service.VERSION_PUBLISHED.remove(failing)
     assert client.get(f"/api/v1/sections/{section_id}").json()["current_version"]["number"] == 2
+
+
+def test_the_orm_refuses_to_change_or_delete_a_published_version(client, docs, start):
+    from app.documents.models import ImmutableVersion, Paragraph, SectionVersion
+
+    section_id, _anchors = start
+    with db.new_session(writer=True) as s:
+        version = service.get_version(s, section_id, 1)
+        version_id = version.id
+        version.body = "Umgeschrieben"
+        s.add(version)
+        with pytest.raises(ImmutableVersion):
+            s.commit()
+    with db.new_session(writer=True) as s:
+        paragraph = s.exec(select(Paragraph).where(Paragraph.version_id == version_id)).first()
+        s.delete(paragraph)
+        with pytest.raises(ImmutableVersion):
+            s.commit()
+    with db.new_session() as s:
+        assert s.get(SectionVersion, version_id).body == body(P1, P2, P3, P4)
