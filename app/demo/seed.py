@@ -6,6 +6,7 @@ from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.accounts.schemas import UserCreate
 from app.demo import people
+from app.demo.discussion import seed_discussion
 from app.demo.document import seed_document
 
 DEMO_PASSWORD = "demo-passwort-2023"
@@ -35,6 +36,7 @@ def seed(session: Session) -> bool:
         _user(session, resident, Role.resident)
     seed_document(session, [_user(session, lead, Role.lead) for lead in people.LEADS])
     seed_ideas(session)
+    seed_discussion(session)
     return True
 
 
