@@ -177,10 +177,15 @@ def csv_chunks(rows: Iterator[list], *, every: int = 500) -> Iterator[bytes]:
 
 
 def _xlsx_cell(sheet, value, *, wrap: Alignment | None = None):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    """A plain value where possible (fast); a cell object for wrapped text and for text starting with "="."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    formula = value.startswith("=")
+    if not formula and (wrap is None or len(value) < 40):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if formula:
         cell.data_type = "s"  # text, never a formula
     if wrap is not None:
         cell.alignment = wrap
