@@ -32,6 +32,11 @@ class Comment(SQLModel, table=True):
         Index("ix_comment_section_created", "section_id", "created_at"),
         Index("ix_comment_version_anchor", "section_version_id", "paragraph_anchor"),
         Index("ix_comment_idea_created", "idea_id", "created_at"),
+        # A page of threads (roots: parent_id IS NULL) of one version, or of a section's earlier versions, in
+        # date order. Without these, SQLite picks the parent_id index for "IS NULL" (its statistics count each
+        # NULL as distinct) and scans every root comment in the database: page cost grew with the data.
+        Index("ix_comment_version_roots", "section_version_id", "parent_id", "created_at"),
+        Index("ix_comment_section_roots", "section_id", "parent_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

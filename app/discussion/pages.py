@@ -15,6 +15,7 @@ from app.discussion.schemas import CommentEditIn, CommentIn
 from app.documents.models import Section, SectionVersion
 from app.documents.pages import SECTION_EXTENSIONS
 from app.errors import DomainError, Invalid
+from app.ideas.pages import IDEA_EXTENSIONS
 from app.validation import parse
 from app.web import htmx
 from app.web.i18n import gettext as _
@@ -33,6 +34,43 @@ def section_extension(request: Request, session: Session, section: Section, vers
 
 
 SECTION_EXTENSIONS.append(section_extension)
+
+
+def idea_extension(request: Request, session: Session, idea, user: User | None) -> dict:
+    """Context for the ideas' detail page: support and comments (discussion/_idea_discussion.html)."""
+    try:
+        page = max(1, min(int(request.query_params.get("seite") or 1), 10_000))
+    except ValueError:
+        page = 1
+    return {"idea_discussion": views.build_idea(session, idea=idea, user=user, page=page)}
+
+
+IDEA_EXTENSIONS.append(idea_extension)
+IDEA_TEMPLATE = "discussion/_idea_discussion.html"
+
+
+@router.post("/ideen/{idea_id}/beitraege", name="idea_comment_post")
+def post_idea_comment(request: Request, idea_id: int, session: SessionDep, user: OptionalUser,
+                      body: str = Form(""), alignment: str = Form("note"), parent_id: str = Form("")):
+    values = {"body": body, "alignment": alignment, "parent_id": parent_id}
+    try:
+        if user is None:
+            raise Invalid(_("Bitte melden Sie sich an, um sich zu beteiligen."))
+        data = parse(CommentIn, {**values, "parent_id": parent_id or None})
+        comment = service.post_idea_comment(session, user=user, idea_id=idea_id, data=data)
+    except DomainError as exc:
+        idea = service.idea_for_discussion(session, idea_id=idea_id, user=user)
+        discussion = views.build_idea(session, idea=idea, user=user)
+        discussion.values, discussion.errors, discussion.message, discussion.failed = (
+            values, dict(exc.errors), exc.message, True)
+        return render(request, "discussion/idea_write.html", {"idea_discussion": discussion, "idea": idea},
+                      block="idea_discussion", status_code=200 if htmx.wants_fragment(request) else exc.status)
+    if htmx.wants_fragment(request):
+        idea = service.idea_for_discussion(session, idea_id=idea_id, user=user)
+        discussion = views.build_idea(session, idea=idea, user=user)
+        discussion.message = _("Ihr Kommentar ist veröffentlicht.")
+        return render(request, IDEA_TEMPLATE, {"idea_discussion": discussion}, block="idea_discussion")
+    return redirect(f"/ideen/{idea_id}#beitrag-{comment.id}", flash=_("Ihr Kommentar ist veröffentlicht."))
 
 
 def _discussion(request: Request, session: Session, section_id: int, user: User | None, **extra) -> dict:

@@ -159,6 +159,14 @@ def post_idea_comment(session: Session, *, user: User | None, idea_id: int, data
     return comment
 
 
+def idea_for_discussion(session: Session, *, idea_id: int, user: User | None) -> Idea:
+    idea = session.get(Idea, idea_id)
+    if idea is None or (idea.hidden_at is not None and not (user and user.role in (Role.moderator.value,
+                                                                                    Role.lead.value))):
+        raise NotFound(_("Diese Idee gibt es nicht."))
+    return idea
+
+
 # --- editing and withdrawing ------------------------------------------------------------------
 
 def edit_comment(session: Session, *, user: User | None, comment_id: int, data: CommentEditIn,

@@ -112,6 +112,7 @@ class Discussion:
     failed: bool = False
     positions: dict = field(default_factory=dict)
     back_url: str = ""
+    post_url: str = ""
 
 
 def _filtered(query, params: Params):
@@ -191,19 +192,7 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
                     may_vote=may_vote and visible and not mine and c.section_version_id == version.id)
 
     nodes = {c.id: node(c) for c in roots + earlier_roots}
-    for c in replies:
-        parent = nodes.get(c.parent_id) or nodes.get(c.root_id)
-        if parent is None:
-            continue
-        n = node(c)
-        host = parent if parent.level < service.SHOWN_DEPTH else (parent.container or parent)
-        n.level = min(parent.level + 1, service.SHOWN_DEPTH)
-        if parent.level >= service.SHOWN_DEPTH:
-            author = outs[parent.comment.id]["author"]
-            n.reply_to = author["display_name"] if author else None
-        n.container = host
-        host.children.append(n)
-        nodes[c.id] = n
+    _tree(list(nodes.values()), replies, node, outs)
 
     groups: list[VersionGroup] = []
     if earlier_roots:
@@ -231,7 +220,77 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=earlier_total,
         version_votes=version_votes, may_vote_version=may_vote, rounds=rounds, positions=positions,
         back_url=(notify.section_url(section.id) if is_current
-                  else f"{notify.section_url(section.id)}/fassungen/{version.number}"))
+                  else f"{notify.section_url(section.id)}/fassungen/{version.number}"),
+        post_url=f"{notify.section_url(section.id)}/beitraege")
 
 
 ALIGNMENTS = [a.value for a in Alignment]
+
+
+@dataclass
+class IdeaDiscussion:
+    idea_id: int
+    threads: list[Node]
+    total: int
+    page: int
+    pages: int
+    support: dict
+    may_comment: bool
+    refusal: str | None
+    back_url: str
+    post_url: str
+    alignment_labels: dict = field(default_factory=lambda: ALIGNMENT_LABELS)
+    positions: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    message: str | None = None
+    failed: bool = False
+
+
+def _tree(roots: list[Node], replies: list[Comment], make, outs: dict) -> None:
+    """Hang replies under their parents, nesting at most SHOWN_DEPTH levels deep."""
+    nodes = {n.comment.id: n for n in roots}
+    for c in replies:
+        parent = nodes.get(c.parent_id) or nodes.get(c.root_id)
+        if parent is None:
+            continue
+        n = make(c)
+        host = parent if parent.level < service.SHOWN_DEPTH else (parent.container or parent)
+        n.level = min(parent.level + 1, service.SHOWN_DEPTH)
+        if parent.level >= service.SHOWN_DEPTH:
+            author = outs[parent.comment.id]["author"]
+            n.reply_to = author["display_name"] if author else None
+        n.container = host
+        host.children.append(n)
+        nodes[c.id] = n
+
+
+def build_idea(session: Session, *, idea, user: User | None, page: int = 1,
+               now: datetime | None = None) -> IdeaDiscussion:
+    """An idea's comments (oldest first, threaded, paginated) and its support."""
+    now = now or utcnow()
+    refusal = policy.idea_comment_refusal(user, idea, now)
+    may = refusal is None
+    query = select(Comment).where(Comment.idea_id == idea.id, Comment.parent_id.is_(None))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    roots = list(session.exec(query.order_by(Comment.created_at, Comment.id)
+                              .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all())
+    ids = [c.id for c in roots]
+    replies = list(session.exec(select(Comment).where(Comment.root_id.in_(ids))
+                                .order_by(Comment.created_at, Comment.id).limit(REPLY_LIMIT)).all()) if ids else []
+    outs = {o["id"]: o for o in service.comments_out(session, roots + replies, user)}
+
+    def make(c: Comment) -> Node:
+        visible = outs[c.id]["status"] == "visible"
+        return Node(comment=c, out=outs[c.id],
+                    may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
+                    may_withdraw=visible and policy.may_withdraw(user, c), may_reply=may and visible,
+                    may_vote=may and visible and not (user is not None and c.author_id == user.id))
+
+    threads = [make(c) for c in roots]
+    _tree(threads, replies, make, outs)
+    support = votes.counts(session, target=VoteTarget.idea, target_id=idea.id, user=user)
+    return IdeaDiscussion(idea_id=idea.id, threads=threads, total=total, page=page,
+                          pages=max(1, -(-total // PER_PAGE)), support=support, may_comment=may,
+                          refusal=refusal.message if refusal else None, back_url=f"/ideen/{idea.id}",
+                          post_url=f"/ideen/{idea.id}/beitraege")
