@@ -320,7 +320,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_comment_root_id'), 'comment', ['root_id'], unique=False)
     op.create_index(op.f('ix_comment_round_id'), 'comment', ['round_id'], unique=False)
     op.create_index('ix_comment_section_created', 'comment', ['section_id', 'created_at'], unique=False)
+    op.create_index('ix_comment_section_roots', 'comment', ['section_id', 'parent_id', 'created_at'], unique=False)
     op.create_index('ix_comment_version_anchor', 'comment', ['section_version_id', 'paragraph_anchor'], unique=False)
+    op.create_index('ix_comment_version_roots', 'comment', ['section_version_id', 'parent_id', 'created_at'], unique=False)
     op.create_table('edition_section',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('edition_id', sa.Integer(), nullable=False),
@@ -475,7 +477,9 @@ def downgrade() -> None:
     op.drop_table('idea_status_change')
     op.drop_index(op.f('ix_edition_section_edition_id'), table_name='edition_section')
     op.drop_table('edition_section')
+    op.drop_index('ix_comment_version_roots', table_name='comment')
     op.drop_index('ix_comment_version_anchor', table_name='comment')
+    op.drop_index('ix_comment_section_roots', table_name='comment')
     op.drop_index('ix_comment_section_created', table_name='comment')
     op.drop_index(op.f('ix_comment_round_id'), table_name='comment')
     op.drop_index(op.f('ix_comment_root_id'), table_name='comment')
