@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from app.accounts.models import Role, User
 from app.deps import SessionDep, api_router, require_roles
@@ -36,6 +36,7 @@ from app.schemas import Page
 
 router = api_router(tags=["documents"])
 Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]  # ids beyond 32 bits do not exist (and overflow drivers)
 
 
 def _person(user: User | None) -> PersonOut | None:
@@ -115,7 +116,7 @@ def create_chapter(slug: str, data: ChapterIn, lead: Lead, session: SessionDep):
 
 
 @router.patch("/chapters/{chapter_id}", response_model=ChapterOut)
-def change_chapter(chapter_id: int, data: StructureChange, lead: Lead, session: SessionDep):
+def change_chapter(chapter_id: Id, data: StructureChange, lead: Lead, session: SessionDep):
     """Rename and/or move a chapter (1-based position)."""
     chapter = service.change_chapter(session, actor=lead, chapter_id=chapter_id, data=data)
     doc = service.document_of_chapter(session, chapter)
@@ -124,36 +125,36 @@ def change_chapter(chapter_id: int, data: StructureChange, lead: Lead, session: 
 
 
 @router.post("/chapters/{chapter_id}/sections", status_code=201, response_model=SectionOut)
-def create_section(chapter_id: int, data: SectionIn, lead: Lead, session: SessionDep):
+def create_section(chapter_id: Id, data: SectionIn, lead: Lead, session: SessionDep):
     section = service.create_section(session, actor=lead, chapter_id=chapter_id, data=data)
     return _section(service.section_view(session, section_id=section.id),
                     service.get_draft(session, section_id=section.id))
 
 
 @router.get("/sections/{section_id}", response_model=SectionOut)
-def get_section(section_id: int, session: SessionDep):
+def get_section(section_id: Id, session: SessionDep):
     return _section(service.section_view(session, section_id=section_id))
 
 
 @router.patch("/sections/{section_id}", response_model=SectionOut)
-def change_section(section_id: int, data: StructureChange, lead: Lead, session: SessionDep):
+def change_section(section_id: Id, data: StructureChange, lead: Lead, session: SessionDep):
     """Rename and/or move a section within its chapter (1-based position)."""
     service.change_section(session, actor=lead, section_id=section_id, data=data)
     return _section(service.section_view(session, section_id=section_id))
 
 
 @router.get("/sections/{section_id}/draft", response_model=DraftOut)
-def get_draft(section_id: int, lead: Lead, session: SessionDep):
+def get_draft(section_id: Id, lead: Lead, session: SessionDep):
     return _draft(service.get_draft(session, section_id=section_id))
 
 
 @router.put("/sections/{section_id}/draft", response_model=DraftOut)
-def save_draft(section_id: int, data: DraftIn, lead: Lead, session: SessionDep):
+def save_draft(section_id: Id, data: DraftIn, lead: Lead, session: SessionDep):
     return _draft(service.save_draft(session, actor=lead, section_id=section_id, data=data))
 
 
 @router.post("/sections/{section_id}/versions", status_code=201, response_model=VersionOut)
-def publish(section_id: int, data: PublishIn, lead: Lead, session: SessionDep):
+def publish(section_id: Id, data: PublishIn, lead: Lead, session: SessionDep):
     version = service.publish_version(session, actor=lead, section_id=section_id,
                                       change_summary=data.change_summary, addresses=data.addresses,
                                       revision=data.revision)
@@ -161,7 +162,7 @@ def publish(section_id: int, data: PublishIn, lead: Lead, session: SessionDep):
 
 
 @router.get("/sections/{section_id}/versions", response_model=Page[VersionSummaryOut])
-def list_versions(section_id: int, session: SessionDep, page: int = Query(1, ge=1, le=100_000),
+def list_versions(section_id: Id, session: SessionDep, page: int = Query(1, ge=1, le=100_000),
                   per_page: int = Query(50, ge=1, le=200)):
     """All versions of the section, newest first."""
     rows = service.list_versions(session, section_id=section_id)
@@ -173,12 +174,12 @@ def list_versions(section_id: int, session: SessionDep, page: int = Query(1, ge=
 
 
 @router.get("/sections/{section_id}/versions/{number}", response_model=VersionOut)
-def get_version(section_id: int, number: int, session: SessionDep):
+def get_version(section_id: Id, number: Id, session: SessionDep):
     return _version(*service.version_entry(session, section_id=section_id, number=number))
 
 
 @router.get("/sections/{section_id}/diff", response_model=DiffOut)
-def diff(section_id: int, session: SessionDep, from_: int = Query(alias="from", ge=1, le=1_000_000),
+def diff(section_id: Id, session: SessionDep, from_: int = Query(alias="from", ge=1, le=1_000_000),
          to: int = Query(ge=1, le=1_000_000)):
     result = service.section_diff(session, section_id=section_id, from_number=from_, to_number=to)
     return DiffOut(from_=from_, to=to, ops=[DiffOpOut(op=o.op, text=o.text) for o in result.ops], html=result.html)
@@ -214,6 +215,6 @@ def compare_editions(session: SessionDep, from_: int = Query(alias="from", ge=1,
 
 
 @router.get("/editions/{edition_id}", response_model=EditionOut)
-def get_edition(edition_id: int, session: SessionDep):
+def get_edition(edition_id: Id, session: SessionDep):
     return _edition(editions.read_edition(session, edition_id=edition_id, with_paragraphs=False))
 

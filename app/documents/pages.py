@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -27,6 +27,7 @@ from app.web.templating import env, redirect, render
 
 router = page_router()
 Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]  # ids beyond 32 bits do not exist (and overflow drivers)
 
 # Other domains (discussion) add context to the section and old-version pages without this module
 # importing them: each returns a dict merged into the template context. The bool is True on the
@@ -114,17 +115,17 @@ def _section_page(request: Request, session: Session, user: User | None, section
 
 
 @router.get("/abschnitte/{section_id}", name="section")
-def section(request: Request, section_id: int, session: SessionDep, user: OptionalUser):
+def section(request: Request, section_id: Id, session: SessionDep, user: OptionalUser):
     return _section_page(request, session, user, section_id, None)
 
 
 @router.get("/abschnitte/{section_id}/fassungen/{number}", name="section_version")
-def section_version(request: Request, section_id: int, number: int, session: SessionDep, user: OptionalUser):
+def section_version(request: Request, section_id: Id, number: Id, session: SessionDep, user: OptionalUser):
     return _section_page(request, session, user, section_id, number)
 
 
 @router.get("/abschnitte/{section_id}/fassungen", name="section_history")
-def history(request: Request, section_id: int, session: SessionDep, user: OptionalUser,
+def history(request: Request, section_id: Id, session: SessionDep, user: OptionalUser,
             von: int | None = Query(None, ge=1, le=1_000_000), bis: int | None = Query(None, ge=1, le=1_000_000)):
     view = service.section_view(session, section_id=section_id)
     versions = service.list_versions(session, section_id=section_id)
@@ -172,7 +173,7 @@ def _slug_of_chapter(session: Session, chapter_id: int) -> str:
 
 
 @router.post("/kapitel/{chapter_id}/umbenennen")
-def chapter_rename(request: Request, chapter_id: int, session: SessionDep, user: Lead, title: str = Form("")):
+def chapter_rename(request: Request, chapter_id: Id, session: SessionDep, user: Lead, title: str = Form("")):
     slug = _slug_of_chapter(session, chapter_id)
     try:
         service.rename_chapter(session, actor=user, chapter_id=chapter_id, title=parse(Rename, {"title": title}).title)
@@ -182,7 +183,7 @@ def chapter_rename(request: Request, chapter_id: int, session: SessionDep, user:
 
 
 @router.post("/kapitel/{chapter_id}/verschieben")
-def chapter_move(chapter_id: int, session: SessionDep, user: Lead, direction: str = Form("")):
+def chapter_move(chapter_id: Id, session: SessionDep, user: Lead, direction: str = Form("")):
     slug = _slug_of_chapter(session, chapter_id)
     move = parse(Move, {"direction": direction or None})
     service.move_chapter(session, actor=user, chapter_id=chapter_id, direction=move.direction)
@@ -190,7 +191,7 @@ def chapter_move(chapter_id: int, session: SessionDep, user: Lead, direction: st
 
 
 @router.post("/kapitel/{chapter_id}/abschnitte")
-def section_create(request: Request, chapter_id: int, session: SessionDep, user: Lead, title: str = Form("")):
+def section_create(request: Request, chapter_id: Id, session: SessionDep, user: Lead, title: str = Form("")):
     slug = _slug_of_chapter(session, chapter_id)
     try:
         section = service.create_section(session, actor=user, chapter_id=chapter_id,
@@ -202,7 +203,7 @@ def section_create(request: Request, chapter_id: int, session: SessionDep, user:
 
 
 @router.post("/abschnitte/{section_id}/umbenennen")
-def section_rename(request: Request, section_id: int, session: SessionDep, user: Lead, title: str = Form("")):
+def section_rename(request: Request, section_id: Id, session: SessionDep, user: Lead, title: str = Form("")):
     section = service.get_section(session, section_id)
     slug = _slug_of_chapter(session, section.chapter_id)
     try:
@@ -213,7 +214,7 @@ def section_rename(request: Request, section_id: int, session: SessionDep, user:
 
 
 @router.post("/abschnitte/{section_id}/verschieben")
-def section_move(section_id: int, session: SessionDep, user: Lead, direction: str = Form("")):
+def section_move(section_id: Id, session: SessionDep, user: Lead, direction: str = Form("")):
     section = service.get_section(session, section_id)
     slug = _slug_of_chapter(session, section.chapter_id)
     move = parse(Move, {"direction": direction or None})
@@ -236,12 +237,12 @@ def _draft_page(request: Request, session: Session, section_id: int, *, values: 
 
 
 @router.get("/abschnitte/{section_id}/entwurf", name="draft")
-def draft_form(request: Request, section_id: int, session: SessionDep, user: Lead):
+def draft_form(request: Request, section_id: Id, session: SessionDep, user: Lead):
     return _draft_page(request, session, section_id)
 
 
 @router.post("/abschnitte/{section_id}/entwurf")
-def draft_save(request: Request, section_id: int, session: SessionDep, user: Lead, title: str = Form(""),
+def draft_save(request: Request, section_id: Id, session: SessionDep, user: Lead, title: str = Form(""),
                body: str = Form(""), revision: str = Form("")):
     values = {"title": title, "body": body, "revision": revision}
     try:
@@ -257,7 +258,7 @@ def draft_save(request: Request, section_id: int, session: SessionDep, user: Lea
 
 
 @router.post("/abschnitte/{section_id}/vorschau", name="draft_preview")
-def draft_preview(request: Request, section_id: int, session: SessionDep, user: Lead, title: str = Form(""),
+def draft_preview(request: Request, section_id: Id, session: SessionDep, user: Lead, title: str = Form(""),
                   body: str = Form(""), revision: str = Form("")):
     """The live preview (an htmx fragment), or without JavaScript the editor with the preview filled in."""
     return _draft_page(request, session, section_id, values={"title": title, "body": body, "revision": revision},
@@ -273,7 +274,7 @@ def _publish_page(request: Request, session: Session, section_id: int, *, values
 
 
 @router.get("/abschnitte/{section_id}/veroeffentlichen", name="publish")
-def publish_form(request: Request, section_id: int, session: SessionDep, user: Lead):
+def publish_form(request: Request, section_id: Id, session: SessionDep, user: Lead):
     return _publish_page(request, session, section_id)
 
 
@@ -286,7 +287,7 @@ def _comment_ids(text: str) -> list[int]:
 
 
 @router.post("/abschnitte/{section_id}/veroeffentlichen")
-def publish(request: Request, section_id: int, session: SessionDep, user: Lead, change_summary: str = Form(""),
+def publish(request: Request, section_id: Id, session: SessionDep, user: Lead, change_summary: str = Form(""),
             addresses: str = Form(""), revision: str = Form("")):
     values = {"change_summary": change_summary, "addresses": addresses}
     try:
@@ -337,19 +338,19 @@ def editions_compare(request: Request, session: SessionDep, von: int = Query(ge=
 
 
 @router.get("/gesamtfassungen/{edition_id}", name="edition")
-def edition(request: Request, edition_id: int, session: SessionDep):
+def edition(request: Request, edition_id: Id, session: SessionDep):
     view = editions.read_edition(session, edition_id=edition_id)
     others = [e for e, _d in editions.list_editions(session, document_slug=view.document.slug)]
     return render(request, "documents/edition.html", {"view": view, "others": others})
 
 
 @router.get("/gesamtfassungen/{edition_id}/export.md", name="edition_export_md")
-def edition_export_md(edition_id: int, session: SessionDep):
+def edition_export_md(edition_id: Id, session: SessionDep):
     data = export.edition(session, edition_id=edition_id)
     return _download(export.markdown(data), f"{data.filename}.md", "text/markdown; charset=utf-8")
 
 
 @router.get("/gesamtfassungen/{edition_id}/export.html", name="edition_export_html")
-def edition_export_html(edition_id: int, session: SessionDep):
+def edition_export_html(edition_id: Id, session: SessionDep):
     data = export.edition(session, edition_id=edition_id)
     return _download(_export_html(data), f"{data.filename}.html", "text/html; charset=utf-8")

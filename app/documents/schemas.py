@@ -85,7 +85,7 @@ class StructureChange(BaseModel):
 class DraftIn(BaseModel):
     title: str = TITLE
     body: str = Field(max_length=BODY_MAX)
-    revision: int = Field(ge=0)
+    revision: int = Field(ge=0, le=2_147_483_647)
 
     _clean_title = field_validator("title")(_line)
     _clean_body = field_validator("body")(_text)
@@ -94,14 +94,14 @@ class DraftIn(BaseModel):
 class PublishIn(BaseModel):
     change_summary: str = Field(min_length=3, max_length=4000)
     addresses: list[int] = Field(default_factory=list, max_length=200)
-    revision: int | None = Field(default=None, ge=0)
+    revision: int | None = Field(default=None, ge=0, le=2_147_483_647)
 
     _clean_summary = field_validator("change_summary")(_text)
 
     @field_validator("addresses")
     @classmethod
     def _positive(cls, value: list[int]) -> list[int]:
-        if any(v < 1 for v in value):
+        if any(v < 1 or v > 2_147_483_647 for v in value):
             raise ValueError("Bitte nur gültige Beitragsnummern angeben.")
         return sorted(set(value))
 

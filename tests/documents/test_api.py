@@ -215,3 +215,17 @@ def test_every_write_is_audited(client, docs):
         assert action in actions, action
     assert all(e["actor_id"] == docs.lead.id for e in log if e["action"].startswith(("version", "draft")))
     assert any("Fassung 2" in e["summary"] for e in log if e["action"] == "version.publish")
+
+
+def test_out_of_range_ids_and_control_characters_are_refused_not_500(client, docs):
+    for url in ("/api/v1/sections/99999999999999999999", "/api/v1/sections/0/versions/1",
+                "/api/v1/editions/99999999999999999999", "/api/v1/sections/1/diff?from=1&to=99999999999999999999"):
+        assert client.get(url).status_code == 422, url
+    assert client.get("/abschnitte/99999999999999999999").status_code == 404
+    r = client.put("/api/v1/sections/1/draft", json={"title": "x", "body": "y", "revision": 2**40},
+                   headers=docs.headers)
+    assert r.status_code == 422
+    r = client.post("/api/v1/documents", json={"title": "Titel\x00", "slug": "ab", "description": "\x00"},
+                    headers=docs.headers)
+    assert r.status_code == 422
+    assert client.get("/api/v1/documents").json()["total"] == 0
