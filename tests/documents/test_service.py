@@ -177,3 +177,42 @@ def test_the_orm_refuses_to_change_or_delete_a_published_version(client, docs, s
             s.commit()
     with db.new_session() as s:
         assert s.get(SectionVersion, version_id).body == body(P1, P2, P3, P4)
+
+
+def test_concurrent_saves_and_publishes_one_wins(client, docs, start):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.documents.schemas import DraftIn
+    from app.errors import Conflict
+
+    section_id, _anchors = start
+    with db.new_session() as s:
+        revision = service.get_draft(s, section_id=section_id).revision
+
+    def save(n: int) -> str:
+        with db.new_session(writer=True) as s:
+            try:
+                service.save_draft(s, actor=docs.lead, section_id=section_id,
+                                   data=DraftIn(title="Anlass und Auftrag", body=f"Fassung von Person {n}",
+                                                revision=revision))
+                return "saved"
+            except Conflict:
+                return "conflict"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(save, range(4)))
+    assert sorted(results) == ["conflict", "conflict", "conflict", "saved"]
+
+    def publish(n: int) -> str:
+        with db.new_session(writer=True) as s:
+            try:
+                service.publish_version(s, actor=docs.lead, section_id=section_id, change_summary=f"Person {n}",
+                                        addresses=[])
+                return "published"
+            except Conflict:
+                return "conflict"
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(publish, range(3)))
+    assert sorted(results) == ["conflict", "conflict", "published"]
+    assert [v["number"] for v in client.get(f"/api/v1/sections/{section_id}/versions").json()["items"]] == [2, 1]
