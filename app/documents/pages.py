@@ -109,8 +109,10 @@ def _section_page(request: Request, session: Session, user: User | None, section
     view = service.section_view(session, section_id=section_id, number=number)
     if view.version is None and not policy.can_see_drafts(user):
         raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
+    can_edit = policy.can_edit_document(user)
+    pending = can_edit and view.section.id in service.pending_drafts(session, slug=view.document.slug)
     return render(request, "documents/section.html", {
-        "view": view, "paragraphs": view.paragraphs, "can_edit": policy.can_edit_document(user),
+        "view": view, "paragraphs": view.paragraphs, "can_edit": can_edit, "draft_pending": pending,
         **_extensions(request, session, view, user)})
 
 
@@ -145,8 +147,8 @@ def history(request: Request, section_id: Id, session: SessionDep, user: Optiona
 def _structure(request: Request, session: Session, slug: str, *, message: str | None = None,
                errors: dict | None = None, status_code: int = 200) -> Response:
     return render(request, "documents/structure.html", {
-        "outline": service.outline(session, slug=slug), "message": message, "errors": errors or {}},
-        status_code=status_code)
+        "outline": service.outline(session, slug=slug), "pending": service.pending_drafts(session, slug=slug),
+        "message": message, "errors": errors or {}}, status_code=status_code)
 
 
 @router.get("/konzeption/{slug}/gliederung", name="document_structure")

@@ -264,6 +264,19 @@ def draft_changes(session: Session, *, section_id: int) -> DraftChanges:
     return DraftChanges(view=view, draft=draft, html=differ.inline_html(ops), unchanged=unchanged)
 
 
+def pending_drafts(session: Session, *, slug: str) -> set[int]:
+    """Ids of the document's sections whose draft differs from their current version (or have none yet)."""
+    document = get_document(session, slug)
+    rows = session.exec(
+        select(Draft.section_id, Draft.title, Draft.body, SectionVersion.title, SectionVersion.body)
+        .join(Section, Section.id == Draft.section_id).join(Chapter, Chapter.id == Section.chapter_id)
+        .outerjoin(SectionVersion, (SectionVersion.section_id == Section.id)
+                   & (SectionVersion.number == Section.current_number))
+        .where(Chapter.document_id == document.id)).all()
+    return {section_id for section_id, title, body, v_title, v_body in rows
+            if v_body is None or title != v_title or body.strip() != v_body.strip()}
+
+
 # --- publishing -------------------------------------------------------------------------------
 
 def _taken_anchors(session: Session, section_id: int) -> set[str]:

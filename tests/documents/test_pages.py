@@ -202,9 +202,12 @@ def test_lead_edits_previews_saves_and_publishes_without_javascript(client, docs
     full = post_form(client, f"/abschnitte/{section_id}/vorschau",
                      {"title": "Anlass", "body": "**Neu**", "revision": revision})
     assert "<html" in full.text and "<strong>Neu</strong>" in full.text
+    assert "noch nicht veröffentlicht sind" not in client.get(f"/abschnitte/{section_id}").text
     saved = post_form(client, f"/abschnitte/{section_id}/entwurf",
                       {"title": "Anlass und Auftrag", "body": "Neuer Text.", "revision": revision})
     assert saved.status_code == 303
+    assert "noch nicht veröffentlicht sind" in client.get(f"/abschnitte/{section_id}").text
+    assert "Entwurf geändert" in client.get("/konzeption/rahmenkonzeption/gliederung").text
     form = client.get(f"/abschnitte/{section_id}/veroeffentlichen")
     assert "Was hat sich geändert und warum?" in form.text
     assert "<span class=\"visually-hidden\">eingefügt: </span>Neuer</ins>" in form.text
@@ -213,7 +216,8 @@ def test_lead_edits_previews_saves_and_publishes_without_javascript(client, docs
     ok = post_form(client, f"/abschnitte/{section_id}/veroeffentlichen",
                    {"change_summary": "Text neu gefasst.", "addresses": "3, 5"})
     assert ok.status_code == 303 and ok.headers["location"] == f"/abschnitte/{section_id}"
-    assert "Fassung 2" in client.get(f"/abschnitte/{section_id}").text
+    after = client.get(f"/abschnitte/{section_id}").text
+    assert "Fassung 2" in after and "noch nicht veröffentlicht sind" not in after
     again = post_form(client, f"/abschnitte/{section_id}/veroeffentlichen", {"change_summary": "Nochmal."})
     assert again.status_code == 409 and "unterscheidet sich nicht" in again.text
     assert client.get(f"/api/v1/sections/{section_id}/versions/2").json()["addresses"] == [3, 5]
