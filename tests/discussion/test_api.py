@@ -326,3 +326,17 @@ def test_votes_change_and_withdraw(client):
     assert client.put("/api/v1/votes", json=version, headers=hv).json()["up"] == 1
     f.publish(sid, f.PARAGRAPHS + ["Ein neuer Absatz."])
     assert client.put("/api/v1/votes", json=version, headers=hv).status_code == 409  # old version
+
+
+def test_vote_rate_limit(client, monkeypatch):
+    from app.discussion import votes
+
+    monkeypatch.setattr(votes, "VOTE_RATE_PER_MINUTE", 3)
+    sid = f.section()
+    f.round_([sid])
+    cid = _post(client, sid, api_token(client, make_user("expert"))).json()["id"]
+    headers = api_token(client, make_user("expert"))
+    codes = [client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": v},
+                        headers=headers).status_code for v in (1, -1, 1, -1)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/api/v1/votes", params={"target": "comment", "target_id": cid}).json()["up"] == 1

@@ -173,3 +173,17 @@ def test_earlier_versions_with_markers_and_old_version_page(client):
     assert "Absatz entfallen" not in old  # on its own version a comment needs no marker
     new = client.get(f"/api/v1/sections/{sid}/comments?version=2").json()
     assert [c["body"] for c in new["items"]] == ["Zur neuen Fassung"]
+
+
+def test_lead_replies_but_opens_no_thread(client):
+    sid = f.section()
+    f.round_([sid])
+    cid = _comment(client, sid, api_token(client, make_user("expert")), body="Frage an die Projektleitung")
+    login(client, make_user("lead"))
+    html = client.get(f"/abschnitte/{sid}").text
+    assert 'id="comment-form"' not in html and "Sie antworten direkt auf die Beiträge" in html
+    assert f'name="parent_id" value="{cid}"' in html
+    ok = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Wir nehmen das auf.", "parent_id": str(cid)})
+    assert ok.status_code == 303
+    refused = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Eigener Beitrag"})
+    assert refused.status_code == 403
