@@ -221,7 +221,8 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         version_votes=version_votes, may_vote_version=may_vote, rounds=rounds, positions=positions,
         back_url=(notify.section_url(section.id) if is_current
                   else f"{notify.section_url(section.id)}/fassungen/{version.number}"),
-        post_url=f"{notify.section_url(section.id)}/beitraege")
+        post_url=f"{notify.section_url(section.id)}/beitraege",
+        values={"paragraph": params.paragraph} if params.paragraph in positions else {})
 
 
 ALIGNMENTS = [a.value for a in Alignment]

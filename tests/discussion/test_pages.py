@@ -127,6 +127,10 @@ def test_paragraph_filter_sort_and_pagination(client):
     _comment(client, sid, h, body="Zu Absatz drei", paragraph=anchors[2])
     html = client.get(f"/abschnitte/{sid}?paragraph={anchors[2]}").text
     assert "Zu Absatz drei" in html and "Zu Absatz eins" not in html and "Gezeigt: Beiträge zu Absatz 3" in html
+    login(client, make_user("expert"))
+    html = client.get(f"/abschnitte/{sid}?paragraph={anchors[2]}").text
+    assert f'<option value="{anchors[2]}" selected>' in html  # the margin link opens the form on its paragraph
+    client.cookies.clear()
     html = client.get(f"/abschnitte/{sid}?sort=paragraph").text
     assert html.index("Zu Absatz eins") < html.index("Zu Absatz drei")
     html = client.get(f"/abschnitte/{sid}?sort=new").text
