@@ -46,8 +46,14 @@ def test_resident_submits_via_map_and_finds_idea(page, axe):  # noqa: F811
     expect(page.get_by_role("heading", level=1)).to_have_text("Trinkbrunnen am Feuersee")
 
     if DISCUSSION.exists():  # the discussion domain's support button, once it is there
-        page.get_by_role("button", name="Unterstützen").click()
-        expect(page.get_by_text("1 Unterstützung").first).to_be_visible()
+        support = page.get_by_role("button", name="Unterstützen")
+        support.click()
+        expect(page.get_by_role("button", name="Unterstützen")).to_have_attribute("aria-pressed", "true")
+        page.reload()
+        expect(page.locator(".facts")).to_contain_text("1 Unterstützung")
+        assert axe(page) == []
+        page.goto("/ideen?sort=support")
+        expect(page.locator(".idea-card").first).to_contain_text("1 Unterstützung")
 
     page.goto("/quartiere")
     assert axe(page) == []
