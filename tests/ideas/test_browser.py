@@ -1,15 +1,12 @@
-"""A resident in a real browser: chooses a Stadtteil on the map, submits an idea, finds it through the filters."""
+"""A resident in a real browser: chooses a Stadtteil on the map, submits an idea, finds it, supports it."""
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
 from tests.helpers import make_user
 from tests.ideas.conftest import make_round
-
-DISCUSSION = Path(__file__).resolve().parents[2] / "templates/discussion/_idea_discussion.html"
 
 
 def test_resident_submits_via_map_and_finds_idea(page, axe):  # noqa: F811
@@ -45,15 +42,14 @@ def test_resident_submits_via_map_and_finds_idea(page, axe):  # noqa: F811
     page.get_by_role("link", name="Trinkbrunnen am Feuersee").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Trinkbrunnen am Feuersee")
 
-    if DISCUSSION.exists():  # the discussion domain's support button, once it is there
-        support = page.get_by_role("button", name="Unterstützen")
-        support.click()
-        expect(page.get_by_role("button", name="Unterstützen")).to_have_attribute("aria-pressed", "true")
-        page.reload()
-        expect(page.locator(".facts")).to_contain_text("1 Unterstützung")
-        assert axe(page) == []
-        page.goto("/ideen?sort=support")
-        expect(page.locator(".idea-card").first).to_contain_text("1 Unterstützung")
+    # Support comes from the discussion domain (discussion/_idea_discussion.html via IDEA_EXTENSIONS).
+    page.get_by_role("button", name="Unterstützen").click()
+    expect(page.get_by_role("button", name="Unterstützen")).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator(".facts")).to_contain_text("1 Unterstützung")
+    assert axe(page) == []
+    page.goto("/ideen?sort=support")
+    expect(page.locator(".idea-card").first).to_contain_text("1 Unterstützung")
 
     page.goto("/quartiere")
     assert axe(page) == []
