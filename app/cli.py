@@ -55,10 +55,14 @@ def seed_demo() -> None:
 def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver every few seconds."),
                  interval: float = 5.0) -> None:
     """Send queued e-mails from the outbox (with retry and backoff)."""
+    from app.db import new_session
     from app.notifications.service import deliver_pending
+    from app.rounds.service import advance_by_time
 
     logging.basicConfig(level=logging.INFO)
     while True:
+        with new_session(writer=True) as session:  # the same worker records rounds opening and closing by time
+            advance_by_time(session)
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             typer.echo(f"{sent} gesendet, {failed} fehlgeschlagen (wird erneut versucht).")

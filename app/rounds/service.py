@@ -249,6 +249,28 @@ def change_state(session: Session, *, actor: User, round_id: int, action: str, n
     return round_
 
 
+def advance_by_time(session: Session, *, now: datetime | None = None) -> list[tuple[int, str, str]]:
+    """Store and audit what the clock decided (planned → open → closed); run by the background worker.
+
+    Pages and permissions never wait for this: they use effective_state. It makes the stored state and the
+    audit log tell the same story. Returns [(round id, before, after)].
+    """
+    now = now or utcnow()
+    changed = []
+    rows = session.exec(select(Round).where(Round.state.in_(["planned", "open"])).with_for_update()).all()
+    for round_ in rows:
+        after = effective_state(round_, now)
+        if after.value != round_.state:
+            changed.append((round_.id, round_.state, after.value))
+            audit.record(session, actor_id=None, action=f"round.{'open' if after == RoundState.open else 'close'}",
+                         target_type="round", target_id=round_.id,
+                         summary=f"{round_.state} → {after.value} (nach Zeitplan)")
+            round_.state = after.value
+            session.add(round_)
+    session.commit()
+    return changed
+
+
 def to_out(session: Session, round_: Round, *, ids: list[int] | None = None, slug: str | None = None) -> dict:
     doc = session.get(Document, round_.document_id)
     return {"id": round_.id, "document_id": round_.document_id, "document": slug or (doc.slug if doc else ""),

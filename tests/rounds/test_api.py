@@ -103,3 +103,19 @@ def test_update_round(client):
                          json=_payload([sid2], title="Neuer Titel", audience="public"))
     assert changed.status_code == 200, changed.text
     assert changed.json()["section_ids"] == [sid2] and changed.json()["audience"] == "public"
+
+
+def test_worker_stores_and_audits_what_the_clock_decided(client):
+    from app.rounds import service
+
+    sid = f.section()
+    now = utcnow()
+    due = f.round_([sid], opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=5))
+    with db.new_session(writer=True) as s:
+        assert service.advance_by_time(s, now=now) == []
+        assert service.advance_by_time(s, now=now + timedelta(hours=2)) == [(due.id, "planned", "open")]
+        assert service.advance_by_time(s, now=now + timedelta(hours=6)) == [(due.id, "open", "closed")]
+        entries = s.exec(select(AuditEntry).where(AuditEntry.target_type == "round", AuditEntry.actor_id.is_(None))
+                         .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.summary) for e in entries] == [("round.open", "planned → open (nach Zeitplan)"),
+                                                        ("round.close", "open → closed (nach Zeitplan)")]
