@@ -104,6 +104,7 @@ class Workbench:
     districts: list[District]
     quarters: list[Quarter]
     versions: list[tuple[int, str]]
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)
     status_labels: dict = field(default_factory=lambda: STATUS_LABELS)
     alignment_labels: dict = field(default_factory=lambda: ALIGNMENT_LABELS)
     states: dict = field(default_factory=lambda: STATES)
@@ -259,9 +260,15 @@ def build(session: Session, *, round_id: int, viewer: User | None, f: Filter) ->
     versions = [(v.id, f"{labels.get(v.section_id, '')} – {_('Fassung')} {v.number}") for v in session.exec(
         select(SectionVersion).where(col(SectionVersion.section_id).in_(in_round))
         .order_by(SectionVersion.section_id, col(SectionVersion.number).desc())).all()] if in_round else []
+    paragraphs = []
+    if f.section and f.section in in_round:
+        current = documents.current_version(session, f.section)
+        if current is not None:
+            paragraphs = [(p.anchor, _("Absatz {n}: {start}…").format(n=p.position, start=p.text[:40]))
+                          for p in documents.paragraphs_of(session, current.id)]
     return Workbench(round=round_, filter=f, items=items, total=total, answered=answered, answerable=answerable,
                      sections=sections, organisations=organisations, districts=districts, quarters=quarters,
-                     versions=versions)
+                     versions=versions, paragraphs=paragraphs)
 
 
 ALIGNMENTS = [a.value for a in Alignment]

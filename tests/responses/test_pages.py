@@ -106,3 +106,15 @@ def test_printable_table_and_downloads(client, world):
     assert '<th scope="col">Stellungnahme</th>' in page.text
     assert client.get(f"/runden/{world.round_id}/abwaegungstabelle.csv").content.startswith(b"\xef\xbb\xbf")
     assert client.get(f"/runden/{world.round_id}/abwaegungstabelle.xlsx").content[:2] == b"PK"
+
+
+def test_paragraph_filter_offers_the_paragraphs_of_the_chosen_section(client, world):
+    anchors = world.paragraphs()
+    world.comment(body="Zum ersten Absatz", paragraph=anchors[0])
+    world.comment(body="Zum zweiten Absatz", paragraph=anchors[1])
+    login(client, world.lead)
+    page = client.get(f"/runden/{world.round_id}/abwaegung?section={world.section_id}")
+    assert f'<option value="{anchors[1]}" >Absatz 2:' in page.text.replace("  ", " ")
+    text = _text(client.get(f"/runden/{world.round_id}/abwaegung?section={world.section_id}"
+                            f"&paragraph={anchors[1]}").text)
+    assert "Zum zweiten Absatz" in text and "Zum ersten Absatz" not in text
