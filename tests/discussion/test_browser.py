@@ -48,3 +48,24 @@ def test_expert_comments_replies_and_votes(page, axe):  # noqa: F811
     pw.expect(up).to_have_attribute("aria-pressed", "true")
     pw.expect(up.locator(".count")).to_have_text("1")
     assert axe(page) == []
+
+
+def test_lead_creates_and_opens_a_round(page, axe):  # noqa: F811
+    lead = f.lead()
+    f.section(lead)
+    browser_login(page, lead)
+    page.goto("/runden")
+    assert axe(page) == []
+    page.get_by_role("link", name="Neue Runde anlegen").click()
+    page.get_by_label("Titel").fill("Fachrunde Frühjahr")
+    page.get_by_label("Beginn (deutsche Zeit)").fill("2030-03-01T09:00")
+    page.get_by_label("Ende (deutsche Zeit)").fill("2030-03-15T18:00")
+    page.get_by_label("Zielgruppe").select_option("experts")
+    page.get_by_label("Ziele der Quartiersentwicklung").check()
+    assert axe(page) == []
+    page.get_by_role("button", name="Speichern").click()
+    pw.expect(page.get_by_role("heading", level=1)).to_have_text("Fachrunde Frühjahr")
+    pw.expect(page.locator(".facts")).to_contain_text("1. März 2030, 09:00")
+    page.get_by_role("button", name="Jetzt öffnen").click()
+    pw.expect(page.locator(".state-badge")).to_have_text("offen")
+    assert axe(page) == []
