@@ -10,6 +10,12 @@ from app.discussion.models import Alignment, VoteTarget
 MAX_BODY = 5000
 
 
+def _no_control(value: str) -> str:
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
+        raise ValueError("Der Text enthält unzulässige Steuerzeichen.")
+    return value
+
+
 class CommentIn(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY)
     paragraph: str | None = Field(default=None, max_length=16)
@@ -20,7 +26,7 @@ class CommentIn(BaseModel):
     @field_validator("body")
     @classmethod
     def _strip_body(cls, value: str) -> str:
-        value = value.strip()
+        value = _no_control(value).strip()
         if not value:
             raise ValueError("Bitte ausfüllen.")
         return value
@@ -28,7 +34,7 @@ class CommentIn(BaseModel):
     @field_validator("paragraph", "quote")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
-        value = (value or "").strip()
+        value = _no_control(value or "").strip()
         return value or None
 
 
@@ -39,7 +45,7 @@ class CommentEditIn(BaseModel):
     @field_validator("body")
     @classmethod
     def _strip_body(cls, value: str) -> str:
-        value = value.strip()
+        value = _no_control(value).strip()
         if not value:
             raise ValueError("Bitte ausfüllen.")
         return value

@@ -340,3 +340,12 @@ def test_vote_rate_limit(client, monkeypatch):
                         headers=headers).status_code for v in (1, -1, 1, -1)]
     assert codes == [200, 200, 200, 429]
     assert client.get("/api/v1/votes", params={"target": "comment", "target_id": cid}).json()["up"] == 1
+
+
+def test_control_characters_are_refused_on_every_database(client):
+    sid = f.section()
+    f.round_([sid])
+    headers = api_token(client, make_user("expert"))
+    bad = _post(client, sid, headers, body="a\x00b")
+    assert bad.status_code == 422 and "Steuerzeichen" in bad.json()["errors"][0]["message"]
+    assert _post(client, sid, headers, body="Zeile 1\nZeile 2\tmit Tab").status_code == 201
