@@ -57,8 +57,6 @@ def test_small_screen_has_no_horizontal_scrolling(browser, live_server):  # noqa
     pg = ctx.new_page()
     for path in ("/", "/anmelden", "/quartiere"):
         pg.goto(path)
-        wide = pg.evaluate("[...document.querySelectorAll('body *')]"
-                           ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-                           ".map(e => e.tagName + '.' + e.className)")
-        assert wide == [], (path, wide)
+        page_width = pg.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 321, (path, page_width)  # wide content (the map) scrolls inside its own box
     ctx.close()
