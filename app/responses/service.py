@@ -142,17 +142,24 @@ def _save(session: Session, *, target: Target, status: str, text: str, version_i
                         version_id=version_id, revision=last + 1, is_current=True, author_id=author_id,
                         created_at=now)
     session.add(response)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        _concurrent(session)
     return response
+
+
+def _concurrent(session: Session):
+    """Another lead's response won the race (the partial unique index said so): nothing of ours stays."""
+    session.rollback()
+    raise Conflict(_("Gerade wurde eine andere Stellungnahme gespeichert. Bitte laden Sie die Seite neu."))
 
 
 def _commit(session: Session) -> None:
     try:
         session.commit()
     except IntegrityError:
-        session.rollback()
-        raise Conflict(_("Gerade wurde eine andere Stellungnahme gespeichert. "
-                         "Bitte laden Sie die Seite neu.")) from None
+        _concurrent(session)
 
 
 def respond(session: Session, *, actor: User | None, kind: str, target_id: int, data: ResponseIn,
