@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 from sqlmodel import Session
 
+from app import db
 from app.accounts.models import Role, User
 from app.deps import OptionalUser, SessionDep, page_router, require_roles
 from app.documents.models import Section, SectionVersion
@@ -17,7 +18,7 @@ from app.responses.schemas import ResponseIn
 from app.validation import parse
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
-from app.web.templating import redirect, render
+from app.web.templating import env, redirect, render
 
 router = page_router()
 Lead = Annotated[User, Depends(require_roles(Role.lead))]
@@ -31,6 +32,22 @@ def section_extension(request: Request, session: Session, section: Section, vers
 
 
 SECTION_EXTENSIONS.append(section_extension)
+
+
+def official_response(kind: str, target_id: int) -> service.Shown | None:
+    """For templates of other domains (the idea page): the current response of one contribution."""
+    with db.new_session() as session:
+        return service.shown_one(session, kind=kind, target_id=target_id)
+
+
+def open_comments(section_id: int) -> list:
+    """For the leads' publish page: the visible comments of a section still without a response."""
+    with db.new_session() as session:
+        return service.open_comments_view(session, section_id=section_id)
+
+
+env.globals["official_response"] = official_response
+env.globals["open_comments"] = open_comments
 
 
 def _version_id(value: str) -> int | None:

@@ -340,9 +340,14 @@ def section_responses(session: Session, *, section_id: int) -> dict[int, Shown]:
     return {key[1]: s for key, s in shown(session, {("comment", r.comment_id): r for r in rows}).items()}
 
 
-def idea_response(session: Session, *, idea_id: int) -> Shown | None:
-    response = current(session, kind="idea", target_id=idea_id)
-    return shown(session, {("idea", idea_id): response})[("idea", idea_id)] if response else None
+def shown_one(session: Session, *, kind: str, target_id: int) -> Shown | None:
+    """The current response of one visible contribution, as shown beside it (None when hidden or none)."""
+    try:
+        load_target(session, kind=kind, target_id=target_id, viewer=None)
+    except NotFound:
+        return None
+    response = current(session, kind=kind, target_id=target_id)
+    return shown(session, {(kind, target_id): response})[(kind, target_id)] if response else None
 
 
 @dataclass
@@ -366,6 +371,21 @@ def taken_up(session: Session, *, version: SectionVersion, viewer: User | None) 
     responses = shown(session, current_map(session, comment_ids=[c.id for c in comments]))
     return [TakenUp(comment=c, author=author_label(people.get(c.author_id)),
                     response=responses.get(("comment", c.id))) for c in comments]
+
+
+@dataclass
+class OpenComment:
+    id: int
+    author: str
+    excerpt: str
+
+
+def open_comments_view(session: Session, *, section_id: int, limit: int = 200) -> list[OpenComment]:
+    comments = open_comments_of_section(session, section_id=section_id, limit=limit)
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))} \
+        if comments else {}
+    return [OpenComment(c.id, author_label(people.get(c.author_id)),
+                        (c.body[:120] + "…") if len(c.body) > 120 else c.body) for c in comments]
 
 
 def open_comments_of_section(session: Session, *, section_id: int, limit: int = 200) -> list[Comment]:
