@@ -15,7 +15,7 @@ from app.discussion.models import Comment
 from app.documents.models import Paragraph, SectionVersion
 from app.exports import abwaegung
 from app.responses.models import Response
-from tests.helpers import make_user
+from tests.helpers import login, make_user
 from tests.responses.factory import World
 
 N_COMMENTS = 10_000
@@ -79,4 +79,14 @@ def test_export_of_ten_thousand_contributions(client):
     r = client.get(f"/api/v1/rounds/{world.round_id}/responses.csv")
     assert r.status_code == 200 and r.content.count(b"\r\n") == N_COMMENTS + 1
     lines.append(f"| CSV over HTTP (TestClient) | {time.perf_counter() - t0:.2f} | – | {len(r.content) / 1e6:.1f} |")
+    login(client, world.lead)
+    for label, query in (("workbench, first page", ""), ("workbench, unanswered, page 20", "?state=open&page=20")):
+        client.get(f"/runden/{world.round_id}/abwaegung{query}")
+        t0 = time.perf_counter()
+        page = client.get(f"/runden/{world.round_id}/abwaegung{query}")
+        assert page.status_code == 200
+        lines.append(f"| {label} (HTML) | {time.perf_counter() - t0:.2f} | – | {len(page.content) / 1e6:.2f} |")
+    t0 = time.perf_counter()
+    assert client.get(f"/api/v1/reports/participation?round={world.round_id}").status_code == 200
+    lines.append(f"| participation report (JSON) | {time.perf_counter() - t0:.2f} | – | – |")
     print("\n".join(lines))
