@@ -156,3 +156,11 @@ def test_hiding_an_idea_comment_keeps_the_public_count_right(client, world):
     assert client.get(f"/api/v1/ideas/{idea['id']}").json()["comment_count"] == 0
     client.post(f"/api/v1/moderation/comment/{r.json()['id']}/restore", headers=world.auth(world.moderator))
     assert client.get(f"/api/v1/ideas/{idea['id']}").json()["comment_count"] == 1
+
+
+def test_my_data_lists_my_flags(client, world):
+    c = world.comment()
+    flag(client, world, world.resident, "comment", c["id"], reason="Werbung für eine Firma")
+    data = client.get("/api/v1/me/export", headers=world.auth(world.resident)).json()
+    assert data["flags"] == [{"target": "comment", "target_id": c["id"], "reason": "Werbung für eine Firma",
+                              "created_at": data["flags"][0]["created_at"]}]
