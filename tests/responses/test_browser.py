@@ -62,6 +62,11 @@ def test_lead_answers_publishes_downloads_and_moderator_hides(client, page, axe)
     page.goto(f"/berichte?round={world.round_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beteiligungsbericht")
     assert axe(page) == []
+    for path in (f"/beitraege/{c1['id']}/stellungnahme", f"/runden/{world.round_id}/abwaegungstabelle",
+                 "/verwaltung/protokoll", f"/melden/beitrag/{c4['id']}"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert axe(page) == [], path
 
     page.get_by_role("button", name="Abmelden").click()
     browser_login(page, world.moderator)
