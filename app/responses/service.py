@@ -360,7 +360,8 @@ class TakenUp:
 def taken_up(session: Session, *, version: SectionVersion, viewer: User | None) -> list[TakenUp]:
     """"Was aus den Beiträgen wurde": the comments this version takes up, with their responses."""
     query = (select(Comment).join(VersionAddress, VersionAddress.comment_id == Comment.id)
-             .where(VersionAddress.version_id == version.id, Comment.withdrawn_at.is_(None))
+             .where(VersionAddress.version_id == version.id, Comment.section_id == version.section_id,
+                    Comment.withdrawn_at.is_(None))
              .order_by(Comment.created_at, Comment.id))
     if not policy.sees_hidden(viewer):
         query = query.where(Comment.hidden_at.is_(None))
