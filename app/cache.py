@@ -5,6 +5,9 @@ database and is raised inside the writing transaction, a change made through one
 by every other at once. Bookkeeping tables (sessions, rate limits, outbox) do not count as content.
 """
 
+import contextlib
+import threading
+
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlmodel import Field, SQLModel
@@ -22,10 +25,46 @@ class SiteState(SQLModel, table=True):
     generation: int = 0
 
 
+GENERATION_SQL = "SELECT generation FROM site_state WHERE id = 1"
+
+
 def current_generation() -> int:
     with get_engine().connect() as conn:
-        value = conn.execute(text("SELECT generation FROM site_state WHERE id = 1")).scalar()
+        value = conn.execute(text(GENERATION_SQL)).scalar()
     return int(value or 0)
+
+
+_held_lock = threading.Lock()
+_held: list = [None, None]  # the engine, and a connection of its own kept for the lookups below
+
+
+def _drop_held() -> None:
+    connection, _held[:] = _held[1], [None, None]
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def local_lookup() -> bool:
+    """Whether the generation can be read on the event loop: SQLite, a local file, no network wait."""
+    return get_engine().dialect.name == "sqlite"
+
+
+def current_generation_local() -> int:
+    """The generation on SQLite, read on a connection kept for this (microseconds, no pool, no thread)."""
+    engine = get_engine()
+    with _held_lock:
+        if _held[0] is not engine:
+            _drop_held()
+            _held[:] = [engine, engine.raw_connection()]
+        try:
+            cursor = _held[1].cursor()
+            row = cursor.execute(GENERATION_SQL).fetchone()
+            cursor.close()
+        except Exception:
+            _drop_held()
+            raise
+    return int(row[0] if row else 0)
 
 
 def _mark(session: Session, tables: set[str]) -> None:

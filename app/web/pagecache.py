@@ -9,6 +9,7 @@ import hashlib
 from collections import OrderedDict
 from http.cookies import SimpleCookie
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import cache
@@ -52,7 +53,13 @@ class PageCache:
         token = state.get("csrf_token", "").encode()
         key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"))
         try:
-            generation = cache.current_generation()
+            # SQLite: read on a connection of its own, right here. Otherwise in a worker thread: a blocking
+            # lookup on the event loop would freeze every request while it waits for a pooled connection
+            # that only those requests can give back (a deadlock under load), or for the network.
+            if cache.local_lookup():
+                generation = cache.current_generation_local()
+            else:
+                generation = await anyio.to_thread.run_sync(cache.current_generation)
         except Exception:  # database unreachable: let the app answer (503) without the cache
             await self.app(scope, receive, send)
             return

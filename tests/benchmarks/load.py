@@ -1,0 +1,338 @@
+"""Load test of issue 7: the app under uvicorn (1, then 2 workers) driven by wrk over loopback.
+
+    python -m tests.benchmarks.load --db sqlite|postgres [--duration 6] [--workers 1,2]
+
+Generates a large database (tests/benchmarks/datagen.py), starts a bare Starlette "ok" app as the ceiling
+and then the app, each under the same uvicorn settings as a subprocess on a free loopback port, runs wrk
+per scenario and prints a Markdown table. PostgreSQL uses the database of QW_BENCH_DATABASE_URL
+(default postgresql+psycopg://postgres@127.0.0.1:5432/qw_bench), whose public schema is replaced.
+"""
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from app import migrate
+from app.settings import ROOT
+from tests.benchmarks import datagen
+
+PG_URL = os.environ.get("QW_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/qw_bench")
+CSRF_COOKIE = "qw_csrf=bench-csrf-cookie-of-a-returning-visitor"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+
+@dataclass
+class Result:
+    scenario: str
+    workers: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    target: str = ""
+    ratio: float | None = None
+    met: str = ""
+
+
+# --- databases ------------------------------------------------------------------------------------
+
+def _fresh_postgres(url: str, schema: str) -> str:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    if schema == "public":
+        return url
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def prepare(db: str, workdir: Path, *, small: bool) -> tuple[str, dict]:
+    """A migrated database filled by datagen: the full sizes, or 100 comments (the page-cost comparison)."""
+    name = "small" if small else "big"
+    if db == "sqlite":
+        path = workdir / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        url = _fresh_postgres(PG_URL, "bench_small" if small else "public")
+    migrate.upgrade(url)
+    plan = datagen.Plan(comments=datagen.HOT_COMMENTS, votes=300, ideas=200) if small else datagen.Plan()
+    started = time.monotonic()
+    info = datagen.generate(url, plan)
+    info["seconds"] = time.monotonic() - started
+    return url, info
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """uvicorn in its own process group, on a free loopback port."""
+
+    def __init__(self, target: str, *, workers: int, env: dict[str, str], probe: str = "/healthz"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port),
+               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + probe, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"server {target} did not start: {self.output()}")
+            time.sleep(0.2)
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def app_env(url: str, *, page_cache: bool = True) -> dict[str, str]:
+    return {"QW_DATABASE_URL": url, "QW_ENVIRONMENT": "production", "QW_SECRET_KEY": "bench-only-secret-key",
+            "QW_PAGE_CACHE": "true" if page_cache else "false", "QW_BASE_URL": "http://127.0.0.1"}
+
+
+# --- wrk ------------------------------------------------------------------------------------------
+
+def lua_get(cookie_ids: list[int] | None) -> str:
+    """GET the URL's path as a returning visitor (CSRF cookie), optionally logged in (rotating sessions)."""
+    if not cookie_ids:
+        return f'wrk.headers["Cookie"] = "{CSRF_COOKIE}"\n'
+    ids = ",".join(str(i) for i in cookie_ids)
+    return f"""
+local ids = {{{ids}}}
+local n = 0
+request = function()
+  n = n + 1
+  local id = ids[(n % #ids) + 1]
+  local cookie = string.format("qw_session=bench-session-%06d-token; {CSRF_COOKIE}", id)
+  return wrk.format("GET", nil, {{["Cookie"] = cookie}})
+end
+"""
+
+
+def lua_writes(writers: list[int], sections: int, comments: int, threads: int) -> str:
+    """Alternate comments (POST) and votes (PUT) through the API, each by the next of many experts."""
+    lo, count = writers[0], len(writers)
+    return f"""
+local lo, count, threads = {lo}, {count}, {threads}
+local counter = 0
+local nthread = 0
+setup = function(thread)
+  thread:set("tid", nthread)
+  nthread = nthread + 1
+end
+request = function()
+  counter = counter + 1
+  local k = counter * threads + tid
+  local user = lo + (k * 7) % count
+  local headers = {{["Authorization"] = string.format("Bearer bench-api-%06d-token", user),
+                   ["Content-Type"] = "application/json"}}
+  if k % 2 == 0 then
+    local s = 2 + (k % ({sections} - 1))
+    return wrk.format("POST", "/api/v1/sections/" .. s .. "/comments", headers,
+      '{{"body": "Beitrag ' .. k .. ' aus dem Lasttest: Wir unterstützen den Absatz.", "alignment": "support"}}')
+  end
+  local c = {datagen.HOT_COMMENTS + 1} + (k * 13) % ({comments} - {datagen.HOT_COMMENTS})
+  return wrk.format("PUT", "/api/v1/votes", headers,
+    '{{"target": "comment", "target_id": ' .. c .. ', "value": 1}}')
+end
+"""
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, script: str, *, duration: int, connections: int, threads: int, scenario: str,
+        workers: int) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        subprocess.run([WRK, "-t", str(threads), "-c", str(min(connections, 8)), "-d", "1s", "-s", f.name, url],
+                       capture_output=True, check=True)  # warm-up: connections, caches of every worker
+        out = subprocess.run([WRK, "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+                              "--timeout", "10s", "-s", f.name, url], capture_output=True, text=True,
+                             check=True).stdout
+    finally:
+        os.unlink(f.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    dist = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in sock.groups()) if sock else 0)
+    return Result(scenario, workers, rps, _ms(dist["50"]), _ms(dist["99"]), total, errors)
+
+
+def probe(url: str, method: str = "GET", body: bytes | None = None, headers: dict | None = None) -> int:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+def run(db: str, *, duration: int, workers_list: list[int], connections: int, threads: int) -> list[Result]:
+    workdir = ROOT / "var" / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    print(f"## {db}: generating the database …", flush=True)
+    url, info = prepare(db, workdir, small=False)
+    print(f"   {info['comments']} comments, {info['votes']} votes, {info['ideas']} ideas, {info['sections']} "
+          f"sections, {info['versions']} versions, {info['users']} users in {info['seconds']:.0f} s", flush=True)
+    small_url, _small = prepare(db, workdir, small=True)
+    section = f"/abschnitte/{info['hot_section']}"
+    results: list[Result] = []
+    ceilings: dict[int, float] = {}
+
+    def measure(base: str, path: str, script: str, scenario: str, workers: int, **kw) -> Result:
+        result = wrk(base + path, script, duration=duration, connections=connections, threads=threads,
+                     scenario=scenario, workers=workers)
+        ceiling = ceilings.get(workers)
+        result.ratio = result.rps / ceiling if ceiling else None
+        for key, value in kw.items():
+            setattr(result, key, value)
+        print(f"   {scenario} ({workers}w): {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
+              f"p99 {result.p99_ms:.1f} ms, errors {result.errors}", flush=True)
+        results.append(result)
+        return result
+
+    for workers in workers_list:
+        with Server("tests.benchmarks.ceiling:app", workers=workers, env={}, probe="/") as ceiling:
+            r = measure(ceiling.url, "/", lua_get(None), "ceiling: bare Starlette \"ok\"", workers)
+            ceilings[workers] = r.rps
+            r.ratio = 1.0
+        with Server("app.main:app", workers=workers, env=app_env(url)) as app:
+            assert probe(app.url + section) == 200, "the section page does not answer"
+            measure(app.url, section, lua_get(None), "1. anonymous section page (50 comments shown)", workers,
+                    target="≥ 25 %")
+            measure(app.url, section, lua_get(info["readers"]), "2. expert's section page (own votes marked)",
+                    workers, target="≥ 5 %")
+            measure(app.url, "/ideen", lua_get(None), "3a. ideas map (all Bezirke, 20,000 ideas)", workers,
+                    target="≥ 10 %")
+            measure(app.url, "/ideen?district=mitte&category=wohnen&status=received", lua_get(None),
+                    "3b. filtered idea list", workers, target="≥ 10 %")
+            token = f"bench-api-{info['writers'][0]:06d}-token"
+            status = probe(app.url + "/api/v1/sections/3/comments", "POST",
+                           b'{"body": "Probe vor dem Lasttest", "alignment": "note"}',
+                           {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            assert status == 201, f"a comment through the API answered {status}: {app.output()}"
+            r = measure(app.url, "/", lua_writes(info["writers"], info["sections"], info["comments"], threads),
+                        f"4. writes: comments + votes, {connections} clients", workers,
+                        target="≥ 300/s, p99 < 200 ms, 0 errors")
+            r.ratio = None
+            r.met = "yes" if r.rps >= 300 and r.p99_ms < 200 and r.errors == 0 else "no"
+
+    for label, db_url in (("100", small_url), ("100,000", url)):
+        with Server("app.main:app", workers=1, env=app_env(db_url, page_cache=False)) as app:
+            measure(app.url, section, lua_get(None), f"5. section page uncached, {label} comments in the database",
+                    1)
+    small_rps, big_rps = results[-2].rps, results[-1].rps
+    difference = abs(small_rps - big_rps) / small_rps
+    results[-1].target = "≤ 20 % slower"
+    results[-1].met = f"{'yes' if difference <= 0.20 else 'no'} ({difference:.0%})"
+    for r in results:
+        if r.target.startswith("≥") and r.target.endswith("%") and r.ratio is not None:
+            r.met = "yes" if r.ratio >= float(r.target.strip("≥ %")) / 100 else "no"
+    return results
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal"))
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def table(db: str, results: list[Result], *, duration: int, connections: int, threads: int) -> str:
+    lines = [f"### {db} — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"Machine: {machine()}. wrk {threads} threads, {connections} connections, {duration} s per "
+             "scenario over loopback; uvicorn without uvloop/httptools extras, `--no-access-log`.", "",
+             "| scenario | workers | requests/s | p50 | p99 | errors | ratio to ceiling | target | met |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = f"{r.ratio:.1%}" if r.ratio is not None else "—"
+        lines.append(f"| {r.scenario} | {r.workers} | {r.rps:,.0f} | {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | "
+                     f"{r.errors} | {ratio} | {r.target} | {r.met} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=6, help="seconds per scenario")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not Path(WRK).exists():
+        print("wrk is missing: apt-get install wrk (make loadtest does it)", file=sys.stderr)
+        return 2
+    workers = [int(w) for w in args.workers.split(",")]
+    out = []
+    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        results = run(db, duration=args.duration, workers_list=workers, connections=args.connections,
+                      threads=args.threads)
+        out.append(table("SQLite" if db == "sqlite" else "PostgreSQL", results, duration=args.duration,
+                         connections=args.connections, threads=args.threads))
+        print("\n" + out[-1] + "\n", flush=True)
+    report = ROOT / "var" / "bench" / "results.md"
+    report.write_text("\n\n".join(out) + "\n")
+    print(f"(written to {report.relative_to(ROOT)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
