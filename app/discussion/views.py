@@ -17,12 +17,13 @@ from app.discussion.models import Alignment, Comment, VoteTarget
 from app.errors import DomainError
 from app.rounds import policy as rounds_policy
 from app.rounds import service as rounds_service
+from app.web.i18n import N_
 
 PER_PAGE = 25
 EARLIER_LIMIT = 25
 REPLY_LIMIT = 400
-ALIGNMENT_LABELS = {"support": "Zustimmung", "objection": "Einwand", "note": "Hinweis"}
-SORT_LABELS = {"new": "Neueste zuerst", "top": "Meiste Zustimmung", "paragraph": "Nach Absatz"}
+ALIGNMENT_LABELS = {"support": N_("Zustimmung"), "objection": N_("Einwand"), "note": N_("Hinweis")}
+SORT_LABELS = {"new": N_("Neueste zuerst"), "top": N_("Meiste Zustimmung"), "paragraph": N_("Nach Absatz")}
 
 
 @dataclass

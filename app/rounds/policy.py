@@ -4,6 +4,7 @@ from datetime import datetime
 
 from app.accounts.models import Role, User
 from app.rounds.models import Audience, Round
+from app.web.i18n import N_
 
 # experts: invited experts only; residents: registered residents too; public: everyone with an account
 # who takes part as a participant (experts and residents). Leads and moderators answer, see discussion.policy.
@@ -13,9 +14,9 @@ AUDIENCE_ROLES: dict[str, frozenset[str]] = {
     Audience.public.value: frozenset({Role.expert.value, Role.resident.value}),
 }
 AUDIENCE_LABELS = {
-    Audience.experts.value: "eingeladene Expert*innen",
-    Audience.residents.value: "Expert*innen und registrierte Bürger*innen",
-    Audience.public.value: "alle Angemeldeten (öffentlich)",
+    Audience.experts.value: N_("eingeladene Expert*innen"),
+    Audience.residents.value: N_("Expert*innen und registrierte Bürger*innen"),
+    Audience.public.value: N_("alle Angemeldeten (öffentlich)"),
 }
 
 

@@ -13,9 +13,11 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.rounds import policy
 from app.rounds.models import Audience, Round, RoundSection, RoundState
 from app.rounds.schemas import BERLIN, RoundIn
+from app.web.i18n import N_
 from app.web.i18n import gettext as _
 
-STATE_LABELS = {"planned": "geplant", "open": "offen", "closed": "abgeschlossen", "evaluated": "ausgewertet"}
+STATE_LABELS = {"planned": N_("geplant"), "open": N_("offen"), "closed": N_("abgeschlossen"),
+                "evaluated": N_("ausgewertet")}
 
 
 def effective_state(round_: Round, now: datetime | None = None) -> RoundState:
