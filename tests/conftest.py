@@ -23,6 +23,8 @@ from sqlmodel import select  # noqa: E402
 from app import db, migrate  # noqa: E402
 from app.models import metadata  # noqa: E402
 
+pytest_plugins = ["tests.browser.fixtures"]  # Playwright, the live server and axe-core, shared by all modules
+
 KEEP = {"district", "quarter", "site_state"}
 PASSWORD = "richtig-langes-passwort"
 IS_POSTGRES = TEST_DB_URL.startswith("postgresql")

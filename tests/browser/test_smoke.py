@@ -2,11 +2,10 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe, browser, live_server, page  # noqa: F401
 from tests.helpers import PASSWORD, link_in, outbox
 
 
-def test_register_confirm_login_switch_language(page, axe):  # noqa: F811
+def test_register_confirm_login_switch_language(page, axe):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rahmenkonzeption soziale Quartiersentwicklung")
     assert axe(page) == []
@@ -43,7 +42,7 @@ def test_register_confirm_login_switch_language(page, axe):  # noqa: F811
     expect(page.get_by_role("link", name="Anmelden")).to_be_visible()
 
 
-def test_keyboard_user_reaches_content_via_skip_link(page):  # noqa: F811
+def test_keyboard_user_reaches_content_via_skip_link(page):
     page.goto("/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Zum Inhalt springen")
@@ -52,7 +51,7 @@ def test_keyboard_user_reaches_content_via_skip_link(page):  # noqa: F811
     assert page.evaluate("document.activeElement.id") == "inhalt"
 
 
-def test_small_screen_has_no_horizontal_scrolling(browser, live_server):  # noqa: F811
+def test_small_screen_has_no_horizontal_scrolling(browser, live_server):
     ctx = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640})
     pg = ctx.new_page()
     for path in ("/", "/anmelden", "/quartiere"):

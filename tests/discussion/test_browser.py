@@ -2,12 +2,12 @@
 
 import playwright.sync_api as pw
 
-from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
+from tests.browser.fixtures import browser_login
 from tests.discussion import factories as f
 from tests.helpers import make_user
 
 
-def test_expert_comments_replies_and_votes(page, axe):  # noqa: F811
+def test_expert_comments_replies_and_votes(page, axe):
     sid = f.section()
     f.round_([sid])
     other = make_user("expert", name="Otto Other", organisation="Caritas Stuttgart")
@@ -50,7 +50,7 @@ def test_expert_comments_replies_and_votes(page, axe):  # noqa: F811
     assert axe(page) == []
 
 
-def test_lead_creates_and_opens_a_round(page, axe):  # noqa: F811
+def test_lead_creates_and_opens_a_round(page, axe):
     lead = f.lead()
     f.section(lead)
     browser_login(page, lead)

@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from app import db
 from app.discussion.models import Comment, Vote
-from tests.browser.conftest import live_server  # noqa: F401
 from tests.discussion import factories as f
 from tests.helpers import make_user
 
@@ -46,7 +45,7 @@ def _tally(comment_id: int, version_id: int) -> tuple:
         return comment.up_count, comment.down_count, {(r[0], r[1]): r[2] for r in rows}, per_user
 
 
-def test_parallel_votes_are_counted_exactly(live_server):  # noqa: F811
+def test_parallel_votes_are_counted_exactly(live_server):
     base = live_server
     sid = f.section()
     f.round_([sid])

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
+from tests.browser.fixtures import browser_login
 from tests.helpers import make_user
 
 
@@ -25,7 +25,7 @@ def _setup_section(lead) -> int:
         return section.id
 
 
-def test_lead_edits_previews_publishes_and_reads_the_diff(page, axe):  # noqa: F811
+def test_lead_edits_previews_publishes_and_reads_the_diff(page, axe):
     lead = make_user("lead", name="Dr. Miriam Kessler", organisation="Gesundheitsamt")
     section_id = _setup_section(lead)
 
@@ -68,7 +68,7 @@ def test_lead_edits_previews_publishes_and_reads_the_diff(page, axe):  # noqa: F
     assert axe(page) == []
 
 
-def test_structure_editions_and_conflict_pages_are_accessible(page, axe):  # noqa: F811
+def test_structure_editions_and_conflict_pages_are_accessible(page, axe):
     lead = make_user("lead", name="Jonas Albrecht", organisation="Jugendamt")
     section_id = _setup_section(lead)
     browser_login(page, lead)

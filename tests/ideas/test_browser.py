@@ -4,12 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
+from tests.browser.fixtures import browser_login
 from tests.helpers import make_user
 from tests.ideas.conftest import make_round
 
 
-def test_resident_submits_via_map_and_finds_idea(page, axe):  # noqa: F811
+def test_resident_submits_via_map_and_finds_idea(page, axe):
     make_round(title="Ideen für Stuttgarts Quartiere")
     resident = make_user("resident", name="Nachbarin Lea")
     browser_login(page, resident)

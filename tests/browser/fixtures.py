@@ -1,4 +1,4 @@
-"""Browser fixtures: the app served by uvicorn on a free port, Debian's Chromium via Playwright, axe-core."""
+"""Browser fixtures, a plugin of tests/conftest.py: the app under uvicorn, Debian's Chromium, axe-core."""
 
 import os
 import shutil
