@@ -7,11 +7,11 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe, browser, browser_login, live_server, page  # noqa: F401
+from tests.browser.fixtures import browser_login
 from tests.responses.factory import World
 
 
-def test_lead_answers_publishes_downloads_and_moderator_hides(client, page, axe):  # noqa: F811
+def test_lead_answers_publishes_downloads_and_moderator_hides(client, page, axe):
     world = World(client)
     c1 = world.comment(body="Mehr Treffpunkte für Ältere")
     c2 = world.comment(body="Treffpunkte auch für Jugendliche")
