@@ -89,12 +89,56 @@ async def data_error(request: Request, exc: Exception) -> Response:
     return _respond(request, 422, _("Die Eingabe enthält ungültige Zeichen oder Werte."))
 
 
+async def out_of_range(request: Request, exc: Exception) -> Response:
+    """An id beyond what the database can store (e.g. 2**63) names nothing: 404, not a crash."""
+    return _respond(request, 404, _("Nicht gefunden.") if is_api(request) else _("Diese Seite gibt es nicht."))
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return _respond(request, 500, _("Ein unerwarteter Fehler ist aufgetreten."))
 
 
+PROBLEM_SCHEMA = {
+    "title": "Problem", "type": "object", "required": ["type", "title", "status"],
+    "description": "RFC 9457 problem details",
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
+def _document_problems(app: FastAPI) -> None:
+    """The OpenAPI document says what the API really sends on errors: problem details, not FastAPI's default."""
+    original = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = original()
+        spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem_content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, item in spec.get("paths", {}).items():
+            if not path.startswith("/api/"):
+                continue
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for code, response in responses.items():
+                    if code.isdigit() and int(code) >= 400:
+                        response["content"] = problem_content
+                responses.setdefault("default", {"description": "Problem details (RFC 9457)",
+                                                 "content": problem_content})
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
+
+
 def install(app: FastAPI) -> None:
+    _document_problems(app)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
@@ -102,4 +146,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(OverflowError, out_of_range)
     app.add_exception_handler(Exception, unexpected)

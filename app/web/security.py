@@ -76,6 +76,7 @@ class SecurityMiddleware:
         settings = get_settings()
         path: str = scope["path"]
         limit = settings.max_import_bytes if path == "/api/v1/import" else settings.max_body_bytes
+        length = None
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -85,6 +86,15 @@ class SecurityMiddleware:
                 if too_large:
                     await _send_413(scope, send)
                     return
+                length = value
+        if length is None and scope.get("method") in UNSAFE_METHODS:
+            # A body without Content-Length (chunked) is read here up to the limit: raised inside the app's
+            # body parsing, the limit would turn into a 400 "cannot parse" instead of a 413.
+            buffered = await _buffer(receive, limit)
+            if buffered is None:
+                await _send_413(scope, send)
+                return
+            receive = _replay(buffered, receive)
 
         cookies = _cookies(scope)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -129,6 +139,29 @@ class SecurityMiddleware:
             await _send_413(scope, send)
         finally:
             i18n.current_locale.reset(token)
+
+
+async def _buffer(receive: Receive, limit: int) -> list[Message] | None:
+    messages, size = [], 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages
+        size += len(message.get("body", b""))
+        if size > limit:
+            return None
+        if not message.get("more_body"):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
 
 
 async def _send_413(scope: Scope, send: Send) -> None:

@@ -1,0 +1,16 @@
+"""Every APIRoute of an app with its full path: FastAPI now keeps included routers nested (_IncludedRouter), so
+`app.routes` alone no longer lists the routes of the domains' routers."""
+
+from collections.abc import Iterator
+
+from fastapi.routing import APIRoute
+
+
+def all_routes(routes, prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):
+            inner = route.original_router
+            context_prefix = getattr(getattr(route, "include_context", None), "prefix", "") or ""
+            yield from all_routes(inner.routes, prefix + context_prefix)
