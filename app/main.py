@@ -1,7 +1,7 @@
 """create_app(): routers, static files, middleware and error handlers; nothing else."""
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import api
 from app.accounts import pages as accounts_pages
@@ -19,6 +19,7 @@ from app.site import pages as site_pages
 from app.web import problems
 from app.web.pagecache import PageCache
 from app.web.security import SecurityMiddleware
+from app.web.static import CachedStaticFiles
 
 
 def create_app() -> FastAPI:
@@ -28,8 +29,9 @@ def create_app() -> FastAPI:
     if get_settings().page_cache:
         app.add_middleware(PageCache)  # inner: sees the locale and CSRF token the security middleware set
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # outermost: text over 1 KB, gzipped
     problems.install(app)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", CachedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
     for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages, documents_pages, rounds_pages,
                    discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages):

@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from app.settings import ROOT
 from app.web import htmx, i18n
 from app.web.security import csrf_token
+from app.web.static import static_url
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FLASH_COOKIE = "qw_flash"
@@ -44,6 +45,7 @@ def _number(value: int | float) -> str:
     return format_decimal(value, locale=i18n.current_locale.get())
 
 
+env.globals["static_url"] = static_url
 env.filters["datetime"] = _datetime
 env.filters["date"] = _date
 env.filters["number"] = _number
