@@ -86,6 +86,8 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
 
 
 async def data_error(request: Request, exc: Exception) -> Response:
+    if request.method in ("GET", "HEAD", "DELETE") and "out of range" in str(getattr(exc, "orig", exc)):
+        return await out_of_range(request, exc)  # an id beyond the column's range names nothing
     return _respond(request, 422, _("Die Eingabe enthält ungültige Zeichen oder Werte."))
 
 
