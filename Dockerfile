@@ -20,4 +20,6 @@ RUN useradd --system --home /app qw && mkdir -p /app/var && chown qw /app/var
 USER qw
 EXPOSE 8000
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-CMD ["sh", "-c", "python -m app migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --forwarded-allow-ips='*'"]
+# `python -m app serve`: uvicorn worker processes on a socket with TCP_NODELAY (app/web/serve.py). Set
+# FORWARDED_ALLOW_IPS to the reverse proxy's address when the container is reachable other than through it.
+CMD ["sh", "-c", "python -m app migrate && exec python -m app serve --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY} --proxy-headers --forwarded-allow-ips=\"${FORWARDED_ALLOW_IPS:-*}\""]

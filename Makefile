@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench worker schema clean
+.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench loadtest worker schema clean
 
 run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
 	$(BIN)/python -m app migrate
@@ -44,6 +44,11 @@ schema: ## regenerate migrations/versions/0001_schema.py from the models (pre-re
 
 bench: setup-dev ## benchmarks under tests/benchmarks (results printed as Markdown)
 	$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s --override-ini addopts=
+
+LOADTEST_DB ?= both
+loadtest: setup-dev ## load test of issue 7 with wrk: uvicorn 1 and 2 workers vs a bare Starlette ceiling (~10 min)
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python -m tests.benchmarks.load --db $(LOADTEST_DB)
 
 worker: ## deliver queued e-mails continuously
 	$(BIN)/python -m app deliver-mail --loop

@@ -17,6 +17,20 @@ def migrate() -> None:
     typer.echo("Datenbank ist auf dem neuesten Stand.")
 
 
+@cli.command()
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
+          workers: int = typer.Option(1, envvar="WEB_CONCURRENCY", help="Worker processes."),
+          proxy_headers: bool = typer.Option(False, help="Trust X-Forwarded-* from --forwarded-allow-ips."),
+          forwarded_allow_ips: str = typer.Option("127.0.0.1", envvar="FORWARDED_ALLOW_IPS"),
+          access_log: bool = typer.Option(True), log_level: str = typer.Option("info"),
+          app: str = typer.Option("app.main:app", help="The ASGI app to serve (import string).")) -> None:
+    """Serve the app with uvicorn worker processes (TCP_NODELAY on every connection)."""
+    from app.web.serve import serve as run
+
+    run(app, host=host, port=port, workers=workers, proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips, access_log=access_log, log_level=log_level)
+
+
 @cli.command("create-admin")
 def create_admin(email: str = typer.Option(..., prompt=True),
                  name: str = typer.Option("Administration", prompt=False),

@@ -37,6 +37,15 @@ def load_user(request: Request, session: SessionDep) -> User | None:
 OptionalUser = Annotated[User | None, Depends(load_user)]
 
 
+def session_user_id(token: str) -> int | None:
+    """The user id of a valid browser session (the page cache keys logged-in pages by it)."""
+    from app.db import new_session
+
+    with new_session() as session:
+        user = accounts.user_for_token(session, token, kind="session")
+        return user.id if user else None
+
+
 def current_user(user: OptionalUser) -> User:
     if user is None:
         raise Unauthorized(_("Bitte melden Sie sich an."))

@@ -1,12 +1,18 @@
-"""Anonymous reading served from memory while the content generation is unchanged; ETag and 304.
+"""Pages served from memory while the content generation is unchanged; ETag and 304.
 
-Only GET requests without a login (no session cookie, no bearer token), without a pending flash
-message and without htmx headers are cached. The per-visitor CSRF token in a page is swapped for a
-placeholder when stored and for the visitor's own token when served.
+GET requests without a pending flash message and without htmx headers are cached: anonymous ones shared by
+all visitors, logged-in ones (session cookie) per person, after the session has been checked in the database
+on every request (so logging out, expiry or a block take effect at once). Any change to content, including a
+person's own votes, role or block, raises the generation and so ends every cached copy. Entries also age out
+after MAX_AGE seconds, so what depends on the clock (a round closing, an edit window) is never long stale.
+The per-visitor CSRF token in a page is swapped for a placeholder when stored and for the visitor's own
+token when served. Bearer-token (API) requests with a token are not cached.
 """
 
 import hashlib
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import anyio
@@ -19,39 +25,60 @@ SKIP_PREFIXES = ("/static/", "/healthz", "/docs", "/konto", "/verwaltung", "/anm
                  "/einladung")
 CACHEABLE_TYPES = (b"text/html", b"application/json")
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
+MAX_AGE = 60.0
+SESSION_COOKIE = "qw_session"
 
 
 class PageCache:
-    def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024,
+                 session_user: Callable[[str], int | None] | None = None):
+        """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached)."""
         self.app = app
-        self.entries: OrderedDict[tuple, tuple[int, int, list, bytes, str]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, int, list, bytes, str, float]] = OrderedDict()
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.size = 0
+        self.session_user = session_user
 
-    def _cacheable(self, scope: Scope) -> bool:
+    def _cacheable(self, scope: Scope) -> tuple[bool, str | None]:
+        """Whether to use the cache, and the session token of a logged-in request."""
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIP_PREFIXES):
-            return False
+            return False, None
+        session = None
         for name, value in scope["headers"]:
             if name == b"authorization" or name.startswith(b"hx-"):
-                return False
+                return False, None
             if name == b"cookie":
                 try:
                     jar = SimpleCookie(value.decode("latin-1"))
                 except Exception:  # unparseable cookies: do not cache
-                    return False
-                if "qw_session" in jar or "qw_flash" in jar:
-                    return False
+                    return False, None
+                if "qw_flash" in jar:
+                    return False, None
+                if SESSION_COOKIE in jar:
+                    if self.session_user is None:
+                        return False, None
+                    session = jar[SESSION_COOKIE].value
         query = scope.get("query_string", b"")
-        return b"lang=" not in query
+        return b"lang=" not in query, session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._cacheable(scope):
+        cacheable, session = self._cacheable(scope)
+        if not cacheable:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         token = state.get("csrf_token", "").encode()
-        key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"))
+        viewer = None
+        if session is not None:
+            try:
+                viewer = await anyio.to_thread.run_sync(self.session_user, session)
+            except Exception:  # database unreachable: let the app answer (503) without the cache
+                viewer = None
+            if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached
+                await self.app(scope, receive, send)
+                return
+        key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"), viewer)
         try:
             # SQLite: read on a connection of its own, right here. Otherwise in a worker thread: a blocking
             # lookup on the event loop would freeze every request while it waits for a pooled connection
@@ -64,7 +91,7 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         hit = self.entries.get(key)
-        if hit and hit[0] == generation:
+        if hit and hit[0] == generation and time.monotonic() - hit[5] < MAX_AGE:
             self.entries.move_to_end(key)
             await self._send_cached(scope, send, hit, token)
             return
@@ -103,10 +130,11 @@ class PageCache:
         headers = list(start.get("headers", []))
         stored_body = body.replace(token, PLACEHOLDER) if token else body
         stored_headers = [(n, v) for n, v in headers if n not in (b"set-cookie", b"content-length", b"etag")]
-        digest = hashlib.blake2b(b"%s|%s|%s|%d" % (key[0].encode(), key[1], key[2].encode(), generation),
+        # From the stored content: the same on every worker, and new whenever the page really changed.
+        digest = hashlib.blake2b(stored_body + b"|".join([b"", *(v for _n, v in stored_headers)]),
                                  digest_size=12).hexdigest()
         etag = f'W/"{digest}"'
-        self._store(key, (generation, 200, stored_headers, stored_body, etag))
+        self._store(key, (generation, 200, stored_headers, stored_body, etag, time.monotonic()))
         await send({**start, "headers": [*headers, (b"etag", etag.encode())]})
         await send({"type": "http.response.body", "body": body})
 
@@ -121,7 +149,7 @@ class PageCache:
             self.size -= len(dropped[3])
 
     async def _send_cached(self, scope, send, entry, token: bytes) -> None:
-        _generation, status, headers, body, etag = entry
+        _generation, status, headers, body, etag, _stored = entry
         request_etag = next((v for n, v in scope["headers"] if n == b"if-none-match"), None)
         out_headers = [*headers, (b"etag", etag.encode())]
         if request_etag is not None and etag.encode() in request_etag:

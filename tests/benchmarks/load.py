@@ -95,8 +95,9 @@ class Server:
     def __init__(self, target: str, *, workers: int, env: dict[str, str], probe: str = "/healthz"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+        # `python -m app serve`: uvicorn's worker processes on a socket with TCP_NODELAY (see app/web/serve.py)
+        cmd = [sys.executable, "-m", "app", "serve", "--app", target, "--host", "127.0.0.1", "--port",
+               str(self.port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
