@@ -50,8 +50,8 @@ def local_lookup() -> bool:
     return get_engine().dialect.name == "sqlite"
 
 
-def current_generation_local() -> int:
-    """The generation on SQLite, read on a connection kept for this (microseconds, no pool, no thread)."""
+def local_row(sql: str, params: tuple = ()) -> tuple | None:
+    """One row from SQLite on a connection kept for the page cache (microseconds, no pool, no thread)."""
     engine = get_engine()
     with _held_lock:
         if _held[0] is not engine:
@@ -59,11 +59,16 @@ def current_generation_local() -> int:
             _held[:] = [engine, engine.raw_connection()]
         try:
             cursor = _held[1].cursor()
-            row = cursor.execute(GENERATION_SQL).fetchone()
+            row = cursor.execute(sql, params).fetchone()
             cursor.close()
         except Exception:
             _drop_held()
             raise
+    return row
+
+
+def current_generation_local() -> int:
+    row = local_row(GENERATION_SQL)
     return int(row[0] if row else 0)
 
 

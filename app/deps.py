@@ -46,6 +46,26 @@ def session_user_id(token: str) -> int | None:
         return user.id if user else None
 
 
+# The same rule as accounts.user_for_token, as one plain SQLite query for the page cache's hot path.
+_SESSION_SQL = ("SELECT t.user_id FROM auth_token t JOIN user_account u ON u.id = t.user_id "
+                "WHERE t.token_hash = ? AND t.kind = 'session' AND t.revoked_at IS NULL AND t.expires_at > ? "
+                "AND u.is_active = 1 AND u.deleted_at IS NULL")
+
+
+def session_user_id_local(token: str) -> int | None:
+    """session_user_id on SQLite, without a thread or an ORM session (see app/cache.py local_row)."""
+    import hashlib
+
+    from app.cache import local_row
+    from app.db import utcnow
+
+    if not token or len(token) > 200:
+        return None
+    now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # how SQLite stores UTCDateTime
+    row = local_row(_SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(), now))
+    return row[0] if row else None
+
+
 def current_user(user: OptionalUser) -> User:
     if user is None:
         raise Unauthorized(_("Bitte melden Sie sich an."))

@@ -31,14 +31,17 @@ SESSION_COOKIE = "qw_session"
 
 class PageCache:
     def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024,
-                 session_user: Callable[[str], int | None] | None = None):
-        """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached)."""
+                 session_user: Callable[[str], int | None] | None = None,
+                 session_user_local: Callable[[str], int | None] | None = None):
+        """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached);
+        `session_user_local` the same on SQLite, fast enough to call on the event loop."""
         self.app = app
         self.entries: OrderedDict[tuple, tuple[int, int, list, bytes, str, float]] = OrderedDict()
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.size = 0
         self.session_user = session_user
+        self.session_user_local = session_user_local
 
     def _cacheable(self, scope: Scope) -> tuple[bool, str | None]:
         """Whether to use the cache, and the session token of a logged-in request."""
@@ -72,7 +75,10 @@ class PageCache:
         viewer = None
         if session is not None:
             try:
-                viewer = await anyio.to_thread.run_sync(self.session_user, session)
+                if self.session_user_local is not None and cache.local_lookup():
+                    viewer = self.session_user_local(session)
+                else:
+                    viewer = await anyio.to_thread.run_sync(self.session_user, session)
             except Exception:  # database unreachable: let the app answer (503) without the cache
                 viewer = None
             if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached

@@ -52,3 +52,29 @@ def test_own_vote_is_marked_at_once(asgi_app):
         c.cookies.delete("qw_flash")
         after = c.get(f"/abschnitte/{section_id}").text
         assert 'aria-pressed="true"' in after
+
+
+def test_an_expired_session_or_a_deactivated_account_gets_no_cached_page(asgi_app):
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from app import db
+    from app.db import utcnow
+
+    user = make_user("resident", name="Erik Ablauf")
+    with TestClient(asgi_app) as c:
+        login(c, user)
+        c.get("/")
+        assert "Abmelden" in c.get("/ideen").text and "Abmelden" in c.get("/ideen").text  # now cached
+        with db.get_engine(writer=True).begin() as conn:
+            conn.execute(text("UPDATE auth_token SET expires_at = :t"),
+                         {"t": (utcnow() - timedelta(seconds=1)).replace(tzinfo=None)})
+        assert "Abmelden" not in c.get("/ideen").text
+        with db.get_engine(writer=True).begin() as conn:
+            conn.execute(text("UPDATE auth_token SET expires_at = :t"),
+                         {"t": (utcnow() + timedelta(days=1)).replace(tzinfo=None)})
+        assert "Abmelden" in c.get("/ideen").text
+        with db.get_engine(writer=True).begin() as conn:  # a raw write: no generation bump, the check still holds
+            conn.execute(text("UPDATE user_account SET is_active = false"))
+        assert "Abmelden" not in c.get("/ideen").text
