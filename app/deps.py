@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
-from app.db import session_dependency
+from app.db import new_session, session_dependency
 from app.errors import Forbidden, Unauthorized
+from app.settings import get_settings
 from app.web.i18n import gettext as _
 from app.web.security import csrf_protect
 
@@ -26,10 +27,17 @@ def bearer_token(request: Request) -> str | None:
 
 def load_user(request: Request, session: SessionDep) -> User | None:
     """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected)."""
-    if request.url.path.startswith("/api/"):
-        user = accounts.user_for_token(session, bearer_token(request), kind="api")
+    api = request.url.path.startswith("/api/")
+    token = bearer_token(request) if api else request.cookies.get(SESSION_COOKIE)
+    if request.method in ("GET", "HEAD", "OPTIONS") or not get_settings().is_sqlite:
+        user = accounts.user_for_token(session, token, kind="api" if api else "session")
     else:
-        user = accounts.user_for_token(session, request.cookies.get(SESSION_COOKIE), kind="session")
+        # A SQLite writer session takes the database's write lock with its first statement. Finding the user
+        # is a read: do it outside, so the lock is held only while the service works.
+        with new_session() as reader:
+            user = accounts.user_for_token(reader, token, kind="api" if api else "session")
+        if user is not None:
+            user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
     request.state.user = user
     return user
 
@@ -39,8 +47,6 @@ OptionalUser = Annotated[User | None, Depends(load_user)]
 
 def session_user_id(token: str) -> int | None:
     """The user id of a valid browser session (the page cache keys logged-in pages by it)."""
-    from app.db import new_session
-
     with new_session() as session:
         user = accounts.user_for_token(session, token, kind="session")
         return user.id if user else None
