@@ -5,6 +5,7 @@ database and is raised inside the writing transaction, a change made through one
 by every other at once. Bookkeeping tables (sessions, rate limits, outbox) do not count as content.
 """
 
+import atexit
 import contextlib
 import threading
 
@@ -42,7 +43,10 @@ def _drop_held() -> None:
     connection, _held[:] = _held[1], [None, None]
     if connection is not None:
         with contextlib.suppress(Exception):
-            connection.close()
+            connection.invalidate()  # closed for good: it may be in autocommit mode, never back into the pool
+
+
+atexit.register(_drop_held)  # closed before the interpreter tears down the driver
 
 
 def local_lookup() -> bool:
@@ -51,20 +55,29 @@ def local_lookup() -> bool:
 
 
 def local_row(sql: str, params: tuple = ()) -> tuple | None:
-    """One row from SQLite on a connection kept for the page cache (microseconds, no pool, no thread)."""
+    """One row on a connection kept for the page cache: no pool, no ORM, no pre-ping round trip.
+
+    `sql` uses `?` placeholders. On PostgreSQL the connection is in autocommit mode (no transaction left
+    open) and this is called from a worker thread; the lock keeps it to one statement at a time.
+    """
     engine = get_engine()
+    sqlite = engine.dialect.name == "sqlite"
     with _held_lock:
         if _held[0] is not engine:
             _drop_held()
-            _held[:] = [engine, engine.raw_connection()]
+            connection = engine.raw_connection()
+            if not sqlite:
+                connection.driver_connection.autocommit = True
+            _held[:] = [engine, connection]
         try:
             cursor = _held[1].cursor()
-            row = cursor.execute(sql, params).fetchone()
+            cursor.execute(sql if sqlite else sql.replace("?", "%s"), params)
+            row = cursor.fetchone()
             cursor.close()
         except Exception:
             _drop_held()
             raise
-    return row
+    return tuple(row) if row else None
 
 
 def current_generation_local() -> int:

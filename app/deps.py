@@ -52,23 +52,24 @@ def session_user_id(token: str) -> int | None:
         return user.id if user else None
 
 
-# The same rule as accounts.user_for_token, as one plain SQLite query for the page cache's hot path.
+# The same rule as accounts.user_for_token, as one plain query for the page cache's hot path.
 _SESSION_SQL = ("SELECT t.user_id FROM auth_token t JOIN user_account u ON u.id = t.user_id "
                 "WHERE t.token_hash = ? AND t.kind = 'session' AND t.revoked_at IS NULL AND t.expires_at > ? "
-                "AND u.is_active = 1 AND u.deleted_at IS NULL")
+                "AND u.is_active AND u.deleted_at IS NULL")
 
 
 def session_user_id_local(token: str) -> int | None:
-    """session_user_id on SQLite, without a thread or an ORM session (see app/cache.py local_row)."""
+    """session_user_id without an ORM session or a pooled connection (see app/cache.py local_row)."""
     import hashlib
 
-    from app.cache import local_row
+    from app.cache import local_lookup, local_row
     from app.db import utcnow
 
     if not token or len(token) > 200:
         return None
-    now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # how SQLite stores UTCDateTime
-    row = local_row(_SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(), now))
+    now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC
+    row = local_row(_SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(),
+                                   now.strftime("%Y-%m-%d %H:%M:%S.%f") if local_lookup() else now))
     return row[0] if row else None
 
 

@@ -75,10 +75,12 @@ class PageCache:
         viewer = None
         if session is not None:
             try:
-                if self.session_user_local is not None and cache.local_lookup():
+                if self.session_user_local is None:
+                    viewer = await anyio.to_thread.run_sync(self.session_user, session)
+                elif cache.local_lookup():
                     viewer = self.session_user_local(session)
                 else:
-                    viewer = await anyio.to_thread.run_sync(self.session_user, session)
+                    viewer = await anyio.to_thread.run_sync(self.session_user_local, session)
             except Exception:  # database unreachable: let the app answer (503) without the cache
                 viewer = None
             if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached
@@ -86,13 +88,13 @@ class PageCache:
                 return
         key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"), viewer)
         try:
-            # SQLite: read on a connection of its own, right here. Otherwise in a worker thread: a blocking
-            # lookup on the event loop would freeze every request while it waits for a pooled connection
-            # that only those requests can give back (a deadlock under load), or for the network.
+            # On a connection of its own (app/cache.py local_row): SQLite right here; PostgreSQL in a worker
+            # thread, as the event loop must never wait for the network (or, worse, for a pooled connection
+            # that only the waiting requests could give back: a deadlock under load).
             if cache.local_lookup():
                 generation = cache.current_generation_local()
             else:
-                generation = await anyio.to_thread.run_sync(cache.current_generation)
+                generation = await anyio.to_thread.run_sync(cache.current_generation_local)
         except Exception:  # database unreachable: let the app answer (503) without the cache
             await self.app(scope, receive, send)
             return
