@@ -5,6 +5,7 @@ database and is raised inside the writing transaction, a change made through one
 by every other at once. Bookkeeping tables (sessions, rate limits, outbox) do not count as content.
 """
 
+import asyncio
 import atexit
 import contextlib
 import threading
@@ -78,6 +79,49 @@ def local_row(sql: str, params: tuple = ()) -> tuple | None:
             _drop_held()
             raise
     return tuple(row) if row else None
+
+
+ASYNC_CONNECTIONS = 4
+_async: dict = {"loop": None, "engine": None, "slots": []}
+
+
+def _finish(conn) -> None:
+    if conn is not None:
+        with contextlib.suppress(Exception):
+            conn.pgconn.finish()  # its event loop may be gone: close the socket without awaiting
+
+
+async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tuple | None:
+    """PostgreSQL: one row on one of a few asynchronous connections of the event loop's own (autocommit), so
+    a cache hit needs neither a worker thread nor a pooled connection. `sql` uses `?` placeholders."""
+    import psycopg
+
+    loop = asyncio.get_running_loop()
+    engine = get_engine()
+    if _async["loop"] is not loop or _async["engine"] is not engine:
+        for slot in _async["slots"]:
+            _finish(slot["conn"])
+        _async.update(loop=loop, engine=engine,
+                      slots=[{"conn": None, "lock": asyncio.Lock()} for _ in range(ASYNC_CONNECTIONS)])
+    slots = _async["slots"]
+    slot = next((s for s in slots if not s["lock"].locked()), None) or slots[id(asyncio.current_task()) % len(slots)]
+    async with slot["lock"]:
+        try:
+            if slot["conn"] is None or slot["conn"].closed:
+                url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+                slot["conn"] = await asyncio.wait_for(psycopg.AsyncConnection.connect(url, autocommit=True), timeout)
+            cursor = await asyncio.wait_for(slot["conn"].execute(sql.replace("?", "%s"), params), timeout)
+            row = await cursor.fetchone()
+        except BaseException:
+            conn, slot["conn"] = slot["conn"], None
+            _finish(conn)
+            raise
+    return tuple(row) if row else None
+
+
+async def current_generation_async() -> int:
+    row = await async_row(GENERATION_SQL)
+    return int(row[0] if row else 0)
 
 
 def current_generation_local() -> int:

@@ -58,18 +58,33 @@ _SESSION_SQL = ("SELECT t.user_id FROM auth_token t JOIN user_account u ON u.id 
                 "AND u.is_active AND u.deleted_at IS NULL")
 
 
-def session_user_id_local(token: str) -> int | None:
-    """session_user_id without an ORM session or a pooled connection (see app/cache.py local_row)."""
+def _session_query(token: str, *, sqlite: bool) -> tuple[str, tuple] | None:
     import hashlib
 
-    from app.cache import local_lookup, local_row
     from app.db import utcnow
 
     if not token or len(token) > 200:
         return None
     now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC
-    row = local_row(_SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(),
-                                   now.strftime("%Y-%m-%d %H:%M:%S.%f") if local_lookup() else now))
+    return _SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(),
+                          now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now)
+
+
+async def session_user_id_async(token: str) -> int | None:
+    """session_user_id on PostgreSQL, on the event loop's own asynchronous connection (app/cache.py)."""
+    from app.cache import async_row
+
+    query = _session_query(token, sqlite=False)
+    row = await async_row(*query) if query else None
+    return row[0] if row else None
+
+
+def session_user_id_local(token: str) -> int | None:
+    """session_user_id on SQLite, without an ORM session or a pooled connection (see app/cache.py local_row)."""
+    from app.cache import local_row
+
+    query = _session_query(token, sqlite=True)
+    row = local_row(*query) if query else None
     return row[0] if row else None
 
 

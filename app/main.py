@@ -5,7 +5,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from app import api
 from app.accounts import pages as accounts_pages
-from app.deps import session_user_id, session_user_id_local
+from app.deps import session_user_id, session_user_id_async, session_user_id_local
 from app.discussion import pages as discussion_pages
 from app.documents import pages as documents_pages
 from app.exports import pages as exports_pages
@@ -29,7 +29,8 @@ def create_app() -> FastAPI:
                   docs_url=None, redoc_url=None)
     if get_settings().page_cache:
         # inner: sees the locale and CSRF token the security middleware set; logged-in pages per person
-        app.add_middleware(PageCache, session_user=session_user_id, session_user_local=session_user_id_local)
+        app.add_middleware(PageCache, session_user=session_user_id, session_user_local=session_user_id_local,
+                           session_user_async=session_user_id_async)
     app.add_middleware(SecurityMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # outermost: text over 1 KB, gzipped
     problems.install(app)

@@ -12,7 +12,7 @@ token when served. Bearer-token (API) requests with a token are not cached.
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 
 import anyio
@@ -32,7 +32,8 @@ SESSION_COOKIE = "qw_session"
 class PageCache:
     def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024,
                  session_user: Callable[[str], int | None] | None = None,
-                 session_user_local: Callable[[str], int | None] | None = None):
+                 session_user_local: Callable[[str], int | None] | None = None,
+                 session_user_async: Callable[[str], Awaitable[int | None]] | None = None):
         """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached);
         `session_user_local` the same on SQLite, fast enough to call on the event loop."""
         self.app = app
@@ -42,6 +43,7 @@ class PageCache:
         self.size = 0
         self.session_user = session_user
         self.session_user_local = session_user_local
+        self.session_user_async = session_user_async
 
     def _cacheable(self, scope: Scope) -> tuple[bool, str | None]:
         """Whether to use the cache, and the session token of a logged-in request."""
@@ -80,7 +82,7 @@ class PageCache:
                 elif cache.local_lookup():
                     viewer = self.session_user_local(session)
                 else:
-                    viewer = await anyio.to_thread.run_sync(self.session_user_local, session)
+                    viewer = await self.session_user_async(session)
             except Exception:  # database unreachable: let the app answer (503) without the cache
                 viewer = None
             if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached
@@ -88,13 +90,13 @@ class PageCache:
                 return
         key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"), viewer)
         try:
-            # On a connection of its own (app/cache.py local_row): SQLite right here; PostgreSQL in a worker
-            # thread, as the event loop must never wait for the network (or, worse, for a pooled connection
-            # that only the waiting requests could give back: a deadlock under load).
+            # On a connection of its own: SQLite right here (app/cache.py local_row); PostgreSQL on an
+            # asynchronous connection, awaited with a timeout (async_row). Never a blocking wait on the event
+            # loop: for a pooled connection that only the waiting requests could give back, it deadlocks.
             if cache.local_lookup():
                 generation = cache.current_generation_local()
             else:
-                generation = await anyio.to_thread.run_sync(cache.current_generation_local)
+                generation = await cache.current_generation_async()
         except Exception:  # database unreachable: let the app answer (503) without the cache
             await self.app(scope, receive, send)
             return
