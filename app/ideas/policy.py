@@ -24,5 +24,6 @@ def can_set_status(user: User | None) -> bool:
 
 
 def can_see_idea(user: User | None, idea: Idea) -> bool:
-    """Hidden ideas are visible only to moderation and the project lead."""
-    return idea.hidden_at is None or has_role(user, Role.moderator, Role.lead)
+    """Hidden ideas are visible only to moderation, the project lead and their author (who sees why)."""
+    return (idea.hidden_at is None or has_role(user, Role.moderator, Role.lead)
+            or (user is not None and user.id == idea.author_id))
