@@ -290,11 +290,12 @@ def _comment_ids(text: str) -> list[int]:
 
 @router.post("/abschnitte/{section_id}/veroeffentlichen")
 def publish(request: Request, section_id: Id, session: SessionDep, user: Lead, change_summary: str = Form(""),
-            addresses: str = Form(""), revision: str = Form("")):
-    values = {"change_summary": change_summary, "addresses": addresses}
+            addresses: str = Form(""), addressed: list[str] = Form([]), revision: str = Form("")):
+    ticked = [int(v) for v in addressed if v.isdigit()]
+    values = {"change_summary": change_summary, "addresses": addresses, "addressed": set(ticked)}
     try:
-        data = parse(PublishIn, {"change_summary": change_summary, "addresses": _comment_ids(addresses),
-                                 "revision": revision or None})
+        ids = list(dict.fromkeys(ticked + _comment_ids(addresses)))  # ticked boxes and typed numbers, once each
+        data = parse(PublishIn, {"change_summary": change_summary, "addresses": ids, "revision": revision or None})
         version = service.publish_version(session, actor=user, section_id=section_id,
                                           change_summary=data.change_summary, addresses=data.addresses,
                                           revision=data.revision)

@@ -85,6 +85,24 @@ def test_publish_page_lists_the_open_comments(client, world):
     assert client.get(f"/api/v1/comments/{c['id']}/response").json()["status"] == "accepted"
 
 
+def test_publish_page_ticks_the_comments_a_version_takes_up(client, world):
+    taken, other = world.comment(body="Bitte Spielplätze nennen"), world.comment(body="Mehr Bänke")
+    world.docs.save(world.section_id, "Erster Absatz über Begegnung und Spielplätze.\n\nZweiter Absatz.")
+    login(client, world.lead)
+    page = client.get(f"/abschnitte/{world.section_id}/veroeffentlichen").text
+    assert f'name="addressed" value="{taken["id"]}"' in page and f'name="addressed" value="{other["id"]}"' in page
+    refused = post_form(client, f"/abschnitte/{world.section_id}/veroeffentlichen",
+                        {"change_summary": "", "addressed": [str(taken["id"])]})
+    assert refused.status_code == 422
+    assert re.search(rf'name="addressed" value="{taken["id"]}"[^>]*checked', refused.text)  # the tick is kept
+    assert not re.search(rf'name="addressed" value="{other["id"]}"[^>]*checked', refused.text)
+    r = post_form(client, f"/abschnitte/{world.section_id}/veroeffentlichen",
+                  {"change_summary": "Spielplätze ergänzt.", "addressed": [str(taken["id"])]})
+    assert r.status_code == 303
+    assert client.get(f"/api/v1/comments/{taken['id']}/response").json()["status"] == "accepted"
+    assert client.get(f"/api/v1/comments/{other['id']}/response").status_code == 404
+
+
 def test_navigation_links_to_reports_moderation_and_audit(client, world):
     assert 'href="/berichte"' in client.get("/").text
     login(client, world.moderator)
