@@ -137,8 +137,8 @@ def edit(request: Request, comment_id: int, session: SessionDep, user: CurrentUs
 
 
 @router.post("/beitraege/{comment_id}/zurueckziehen", name="comment_withdraw")
-def withdraw(comment_id: int, session: SessionDep, user: CurrentUser, reason: str = Form("")):
-    comment = service.withdraw_comment(session, user=user, comment_id=comment_id, reason=reason)
+def withdraw(comment_id: int, session: SessionDep, user: CurrentUser):
+    comment = service.withdraw_comment(session, user=user, comment_id=comment_id)
     return redirect(_back(comment), flash=_("Der Beitrag ist zurückgezogen."))
 
 

@@ -104,5 +104,10 @@ def may_edit(user: User | None, comment, now: datetime, window_seconds: int) -> 
 
 
 def may_withdraw(user: User | None, comment) -> bool:
-    return bool(user and comment.withdrawn_at is None and not comment.erased
-                and (comment.author_id == user.id or user.role == Role.moderator.value))
+    return bool(user and comment.withdrawn_at is None and not comment.erased and comment.author_id == user.id)
+
+
+def may_hide(user: User | None, comment) -> bool:
+    """Moderators hide others' comments, with a reason, through the moderation service."""
+    return bool(user and user.role == Role.moderator.value and comment.author_id != user.id
+                and comment.hidden_at is None and comment.withdrawn_at is None and not comment.erased)

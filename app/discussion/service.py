@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from app import audit, ratelimit
+from app import ratelimit
 from app.accounts.models import Role, User
 from app.accounts.service import DATA_EXPORTERS, ERASERS
 from app.db import utcnow
@@ -189,26 +189,18 @@ def edit_comment(session: Session, *, user: User | None, comment_id: int, data: 
     return comment
 
 
-def withdraw_comment(session: Session, *, user: User | None, comment_id: int, reason: str = "",
+def withdraw_comment(session: Session, *, user: User | None, comment_id: int,
                      now: datetime | None = None) -> Comment:
-    """The author withdraws (a placeholder stays); a moderator's withdrawal hides it, with a reason, audited."""
+    """The author withdraws a comment; a placeholder keeps the thread readable. (Moderators hide instead.)"""
     now = now or utcnow()
     comment = get_comment(session, comment_id)
     if user is None or not policy.may_withdraw(user, comment):
         if comment.withdrawn_at is not None:
             raise Conflict(_("Dieser Beitrag ist bereits zurückgezogen."))
         raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag zurückziehen."))
-    if comment.author_id == user.id:
-        comment.withdrawn_at = now
-        if comment.idea_id:
-            session.exec(update(Idea).where(Idea.id == comment.idea_id)
-                         .values(comment_count=Idea.comment_count - 1))
-    else:
-        if comment.hidden_at is not None:
-            raise Conflict(_("Dieser Beitrag ist bereits ausgeblendet."))
-        comment.hidden_at, comment.hidden_reason = now, (reason or _("Von der Moderation entfernt."))[:2000]
-        audit.record(session, actor_id=user.id, action="comment.hide", target_type="comment",
-                     target_id=comment.id, summary=comment.hidden_reason)
+    comment.withdrawn_at = now
+    if comment.idea_id:
+        session.exec(update(Idea).where(Idea.id == comment.idea_id).values(comment_count=Idea.comment_count - 1))
     session.add(comment)
     session.commit()
     return comment

@@ -69,6 +69,7 @@ class Node:
     current_anchor: str | None = None  # where the paragraph commented on lives in the shown version
     may_edit: bool = False
     may_withdraw: bool = False
+    may_hide: bool = False
     may_reply: bool = False
     may_vote: bool = False
     children: list["Node"] = field(default_factory=list)
@@ -189,6 +190,7 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
                     else None,
                     may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
                     may_withdraw=visible and policy.may_withdraw(user, c),
+                    may_hide=visible and policy.may_hide(user, c),
                     may_reply=may_reply and visible and c.section_version_id == version.id,
                     may_vote=may_vote and visible and not mine and c.section_version_id == version.id)
 
@@ -286,7 +288,8 @@ def build_idea(session: Session, *, idea, user: User | None, page: int = 1,
         visible = outs[c.id]["status"] == "visible"
         return Node(comment=c, out=outs[c.id],
                     may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
-                    may_withdraw=visible and policy.may_withdraw(user, c), may_reply=may and visible,
+                    may_withdraw=visible and policy.may_withdraw(user, c),
+                    may_hide=visible and policy.may_hide(user, c), may_reply=may and visible,
                     may_vote=may and visible and not (user is not None and c.author_id == user.id))
 
     threads = [make(c) for c in roots]

@@ -204,12 +204,16 @@ def test_moderator_delete_hides_and_nothing_shows_publicly(client):
     f.round_([sid])
     cid = _post(client, sid, api_token(client, make_user("expert")), body="Beleidigend").json()["id"]
     moderator = api_token(client, make_user("moderator"))
+    no_reason = client.delete(f"/api/v1/comments/{cid}", headers=moderator)
+    assert no_reason.status_code == 422 and client.get(f"/api/v1/comments/{cid}").json()["status"] == "visible"
     hidden = client.delete(f"/api/v1/comments/{cid}?reason=Beleidigung", headers=moderator)
     assert hidden.status_code == 200
     public = client.get(f"/api/v1/comments/{cid}").json()
     assert public["status"] == "hidden" and public["body"] is None and public["html"] is None
     page = client.get(f"/abschnitte/{sid}").text
     assert "Beleidigend" not in page and "von der Moderation ausgeblendet" in page
+    log = client.get("/api/v1/audit?action=comment.hide", headers=api_token(client, make_user("admin"))).json()
+    assert log["total"] == 1 and "Beleidigung" in log["items"][0]["summary"]
 
 
 def test_listing_filters_sort_and_versions(client):

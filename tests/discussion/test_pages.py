@@ -191,3 +191,20 @@ def test_lead_replies_but_opens_no_thread(client):
     assert ok.status_code == 303
     refused = post_form(client, f"/abschnitte/{sid}/beitraege", {"body": "Eigener Beitrag"})
     assert refused.status_code == 403
+
+
+def test_moderator_hides_from_the_thread_with_a_reason(client):
+    sid = f.section()
+    f.round_([sid])
+    cid = _comment(client, sid, api_token(client, make_user("expert")), body="Werbung für meinen Laden")
+    login(client, make_user("moderator"))
+    html = client.get(f"/abschnitte/{sid}").text
+    assert f'action="/moderation/beitrag/{cid}/ausblenden"' in html
+    assert f'action="/beitraege/{cid}/zurueckziehen"' not in html  # only authors withdraw
+    assert post_form(client, f"/beitraege/{cid}/zurueckziehen").status_code == 403
+    post_form(client, f"/moderation/beitrag/{cid}/ausblenden", {"reason": ""})
+    assert client.get(f"/api/v1/comments/{cid}").json()["status"] == "visible"  # a reason is required
+    post_form(client, f"/moderation/beitrag/{cid}/ausblenden", {"reason": "Werbung"})
+    client.cookies.clear()
+    public = client.get(f"/abschnitte/{sid}").text
+    assert "Werbung für meinen Laden" not in public and "von der Moderation ausgeblendet" in public
