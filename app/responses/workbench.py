@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.discussion.models import Alignment, Comment
+from app.discussion.views import ALIGNMENT_LABELS
 from app.documents import service as documents
 from app.documents.models import Document, Paragraph, SectionVersion
 from app.errors import Forbidden
@@ -25,7 +26,6 @@ from app.rounds.models import Round
 from app.web.i18n import gettext as _
 
 PER_PAGE = 50
-ALIGNMENT_LABELS = {"support": "Zustimmung", "objection": "Einwand", "note": "Hinweis"}
 STATES = {"": "alle (unbeantwortete zuerst)", "open": "nur unbeantwortete", "answered": "nur beantwortete"}
 
 
