@@ -1,7 +1,7 @@
 """One Markdown renderer for every domain: markdown-it-py (CommonMark + tables), sanitised with nh3.
 
 Raw HTML in the source is shown as text, and whatever comes out is cleaned again by nh3, so
-`<script>`, on* attributes and `javascript:` links are inert. Links get rel="nofollow noopener".
+script elements, on* attributes and `javascript:` links are inert. Links get rel="nofollow noopener".
 """
 
 import re
