@@ -45,34 +45,59 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** attempts), MAX_BACKOFF)
 
 
+# A claimed message is not due again for this long, so a worker that dies mid-send only delays it.
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+def _claim() -> OutboxMessage | None:
+    """Take the next due message in a short transaction of its own (SKIP LOCKED lets several workers share)."""
+    with new_session(writer=True) as session:
+        message = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if message is None:
+            return None
+        message.attempts += 1
+        message.next_attempt_at = utcnow() + CLAIM_LEASE
+        session.add(message)
+        session.commit()
+        return message
+
+
+def _settle(message_id: int, error: str | None) -> None:
+    with new_session(writer=True) as session:
+        message = session.get(OutboxMessage, message_id)
+        if error is None:
+            message.sent_at, message.last_error = utcnow(), None
+        else:
+            message.last_error = error
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+        session.add(message)
+        session.commit()
+
+
 def deliver_pending(*, limit: int = 100, send=_send) -> tuple[int, int]:
     """Send due messages one by one; a failure keeps the message and schedules a retry with exponential
-    backoff. Several workers may run at once: each message is claimed with FOR UPDATE SKIP LOCKED
-    (PostgreSQL; SQLite serialises writers). Returns (sent, failed)."""
+    backoff. Each message is claimed, sent and settled in separate short transactions, so no database lock is
+    held while talking to the mail server (a crash after sending means at most one duplicate, never a loss).
+    Returns (sent, failed)."""
     sent = failed = 0
-    with new_session(writer=True) as session:
-        for _ in range(limit):
-            message = session.exec(
-                select(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if message is None:
-                break
-            message.attempts += 1
-            try:
-                send(message)
-            except Exception as exc:  # any transport failure: keep the message and retry later
-                failed += 1
-                message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                message.next_attempt_at = utcnow() + backoff(message.attempts)
-                log.warning("Mail %s an %s nicht zugestellt (Versuch %s): %s", message.id, message.to_email,
-                            message.attempts, message.last_error)
-            else:
-                sent += 1
-                message.sent_at = utcnow()
-                message.last_error = None
-            session.add(message)
-            session.commit()
+    for _ in range(limit):
+        message = _claim()
+        if message is None:
+            break
+        try:
+            send(message)
+        except Exception as exc:  # any transport failure: keep the message and retry later
+            failed += 1
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            log.warning("Mail %s an %s nicht zugestellt (Versuch %s): %s", message.id, message.to_email,
+                        message.attempts, error)
+            _settle(message.id, error)
+        else:
+            sent += 1
+            _settle(message.id, None)
     return sent, failed
