@@ -49,3 +49,15 @@ def test_logged_in_pages_are_never_shared(client, asgi_app):
     assert "Nur Für Mich" in client.get("/").text
     with TestClient(asgi_app) as stranger:
         assert "Nur Für Mich" not in stranger.get("/").text
+
+
+def test_an_odd_cookie_beside_the_login_never_turns_a_personal_page_into_a_shared_one(client, asgi_app):
+    user = make_user("resident", name="Nur Für Mich")
+    login(client, user)
+    session = client.cookies.get("qw_session")
+    # Python's SimpleCookie drops the whole header at "a=b c"; the app's parser still finds the login.
+    with TestClient(asgi_app) as odd:
+        page = odd.get("/", headers={"Cookie": f"a=b c; qw_session={session}"})
+        assert "Nur Für Mich" in page.text
+    with TestClient(asgi_app) as stranger:
+        assert "Nur Für Mich" not in stranger.get("/").text

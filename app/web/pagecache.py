@@ -13,7 +13,6 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from http.cookies import SimpleCookie
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,21 +48,17 @@ class PageCache:
         """Whether to use the cache, and the session token of a logged-in request."""
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIP_PREFIXES):
             return False, None
-        session = None
-        for name, value in scope["headers"]:
+        for name, _value in scope["headers"]:
             if name == b"authorization" or name.startswith(b"hx-"):
                 return False, None
-            if name == b"cookie":
-                try:
-                    jar = SimpleCookie(value.decode("latin-1"))
-                except Exception:  # unparseable cookies: do not cache
-                    return False, None
-                if "qw_flash" in jar:
-                    return False, None
-                if SESSION_COOKIE in jar:
-                    if self.session_user is None:
-                        return False, None
-                    session = jar[SESSION_COOKIE].value
+        # Parsed once by the security middleware (outside this one) with the app's own cookie parser: a
+        # cookie the app sees as a login must never be taken for an anonymous request here.
+        cookies = scope.get("state", {}).get("cookies")
+        if cookies is None or "qw_flash" in cookies:
+            return False, None
+        session = cookies.get(SESSION_COOKIE)
+        if session is not None and self.session_user is None:
+            return False, None
         query = scope.get("query_string", b"")
         return b"lang=" not in query, session
 

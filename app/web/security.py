@@ -2,11 +2,10 @@
 
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Forbidden
@@ -37,13 +36,10 @@ class BodyTooLarge(Exception):
 
 
 def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read by Starlette's own parser so that every layer sees the same ones."""
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            try:
-                jar = SimpleCookie(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is treated as no cookies
-                return {}
-            return {k: v.value for k, v in jar.items()}
+            return cookie_parser(value.decode("latin-1"))
     return {}
 
 
@@ -108,6 +104,7 @@ class SecurityMiddleware:
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf
         state["locale"] = locale
+        state["cookies"] = cookies
 
         received = 0
 
