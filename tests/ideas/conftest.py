@@ -9,18 +9,22 @@ from app.documents.models import Chapter, Document, Draft, Section
 from app.rounds.models import Round
 
 
+def _document_id(s) -> int:
+    """The document the rounds and sections belong to, created on first use."""
+    doc = s.exec(Document.__table__.select()).first()
+    if doc is not None:
+        return doc.id
+    d = Document(slug="rahmenkonzeption", title="Rahmenkonzeption")
+    s.add(d)
+    s.flush()
+    return d.id
+
+
 def make_round(*, open_now: bool = True, audience: str = "residents", title: str = "Ideen für die Quartiere",
                starts_in_days: int = 7) -> int:
     now = db.utcnow()
     with db.new_session(writer=True) as s:
-        doc = s.exec(Document.__table__.select()).first()
-        if doc is None:
-            d = Document(slug="rahmenkonzeption", title="Rahmenkonzeption")
-            s.add(d)
-            s.flush()
-            doc_id = d.id
-        else:
-            doc_id = doc.id
+        doc_id = _document_id(s)
         if open_now:
             r = Round(document_id=doc_id, title=title, opens_at=now - timedelta(days=1),
                       closes_at=now + timedelta(days=30), audience=audience, state="open")
@@ -34,14 +38,7 @@ def make_round(*, open_now: bool = True, audience: str = "residents", title: str
 
 def make_section(title: str = "Begegnungsorte im Quartier") -> int:
     with db.new_session(writer=True) as s:
-        doc = s.exec(Document.__table__.select()).first()
-        if doc is None:
-            d = Document(slug="rahmenkonzeption", title="Rahmenkonzeption")
-            s.add(d)
-            s.flush()
-            doc_id = d.id
-        else:
-            doc_id = doc.id
+        doc_id = _document_id(s)
         chapter = Chapter(document_id=doc_id, position=1, title="Handlungsfelder")
         s.add(chapter)
         s.flush()
