@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from app import migrate
 from app.settings import ROOT
@@ -51,7 +51,18 @@ class Result:
 
 # --- databases ------------------------------------------------------------------------------------
 
+def _create_database(url: str) -> None:
+    """CREATE DATABASE for the benchmark's URL unless it exists (a fresh machine has only `test`)."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+
+
 def _fresh_postgres(url: str, schema: str) -> str:
+    _create_database(url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
