@@ -28,6 +28,7 @@ class SiteState(SQLModel, table=True):
 
 
 GENERATION_SQL = "SELECT generation FROM site_state WHERE id = 1"
+_BUMP = text("UPDATE site_state SET generation = generation + 1 WHERE id = 1")
 
 
 def current_generation() -> int:
@@ -152,7 +153,7 @@ def _before_commit(session: Session) -> None:
     session.flush()
     changed = session.info.pop(_KEY, set()) - BOOKKEEPING
     if changed:
-        session.execute(text("UPDATE site_state SET generation = generation + 1 WHERE id = 1"))
+        session.execute(_BUMP)
         session.info.pop(_KEY, None)
 
 

@@ -1,16 +1,20 @@
 """Database: engines, SQLite pragmas, naming convention, column types and the session dependency."""
 
+import contextlib
 import fcntl
 import os
+import select
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from app.settings import get_settings
@@ -149,16 +153,32 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
             _release_write_lock(record)
 
         return engine
-    return create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size, pool_pre_ping=True
-    )
+    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
+    event.listen(engine, "checkout", _check_alive)
+    return engine
 
 
-_engines: dict[bool, Engine] = {}
+def _check_alive(dbapi_conn, _record, _proxy) -> None:
+    """Hand out no connection the server has closed (restart, pg_terminate_backend, idle timeout).
+
+    An idle connection has nothing to read: if its socket is readable, the server has hung up (or sent the
+    reason first). Checking costs a system call, where pool_pre_ping costs a round trip per checkout; the
+    pool answers DisconnectionError by replacing the connection. (A good connection that got an unprompted
+    notice, e.g. after a configuration reload, is merely replaced.)"""
+    if dbapi_conn.closed:
+        raise DisconnectionError("connection closed")
+    poller = select.poll()
+    poller.register(dbapi_conn.fileno(), select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the connection")
+
+
+_engines: dict[bool | str, Engine] = {}
 
 
 def get_engine(writer: bool = False) -> Engine:
-    """The engine for reads, or (writer=True) for writes; on PostgreSQL both behave alike."""
+    """The engine for reads, or (writer=True) for writes; one engine (one pool) on PostgreSQL."""
+    writer = writer and get_settings().is_sqlite
     if writer not in _engines:
         _engines[writer] = _make_engine(get_settings().database_url, writer=writer)
     return _engines[writer]
@@ -166,24 +186,88 @@ def get_engine(writer: bool = False) -> Engine:
 
 def reset_engines() -> None:
     """Dispose the engines (tests and the CLI switch databases)."""
-    for engine in _engines.values():
-        engine.dispose()
+    for key, engine in _engines.items():
+        if key != "lookup":  # shares the reader's pool
+            engine.dispose()
     _engines.clear()
 
 
+class AppSession(Session):
+    """A session that can do a write's checks outside SQLite's write lock (see checks_before_writing)."""
+
+    def get_bind(self, mapper=None, *, clause=None, **kwargs):
+        if (self.info.get(_EARLY_READS) and getattr(clause, "is_select", False)
+                and getattr(clause, "_for_update_arg", None) is None):
+            return get_engine(writer=False)
+        return super().get_bind(mapper, clause=clause, **kwargs)
+
+
+_EARLY_READS = "qw_early_reads"
+
+
+@contextlib.contextmanager
+def checks_before_writing(session: Session) -> Iterator[None]:
+    """The SELECTs inside read through the reader engine: on SQLite they then run before the writer's BEGIN
+    IMMEDIATE, so the write lock is held only for the writes (one engine on PostgreSQL: no change).
+
+    Only for checks that may be a moment old (does the section exist, which rounds are open): what must be
+    exact is decided by the writes themselves (unique constraints, conditional inserts, counters)."""
+    session.info[_EARLY_READS] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_EARLY_READS, None)
+
+
 def new_session(*, writer: bool = False) -> Session:
-    return Session(get_engine(writer), expire_on_commit=False)
+    return AppSession(get_engine(writer), expire_on_commit=False)
 
 
-def session_dependency(request: Request) -> Iterator[Session]:
-    """One session per request; unsafe methods get the writer engine. Services own the commit."""
+def lookup_session() -> Session:
+    """A session for a lookup before the request's own work (who is asking): it gives its connection back at
+    once, so no connection is held while the request waits for a thread. On PostgreSQL in autocommit mode:
+    no BEGIN and ROLLBACK round trips around the one query."""
+    if "lookup" not in _engines:
+        engine = get_engine()
+        _engines["lookup"] = (engine if engine.dialect.name == "sqlite"
+                              else engine.execution_options(isolation_level="AUTOCOMMIT"))  # same pool
+    return AppSession(_engines["lookup"], expire_on_commit=False)
+
+
+def hold(session: Session, *objects) -> None:
+    """Keep these objects for the session's lifetime: its identity map refers to objects only weakly, and
+    held() can then find them without SQL (a write's response reads what the write loaded)."""
+    session.info.setdefault("qw_held", []).extend(objects)
+
+
+def held(session: Session, model, ids: set[int]) -> tuple[dict, set[int]]:
+    """The objects of `model` with these ids that the session already holds (no SQL), and the ids it lacks."""
+    found = {}
+    for id_ in ids:
+        obj = session.identity_map.get(session.identity_key(model, id_))
+        if obj is not None:
+            found[id_] = obj
+    return found, ids - found.keys()
+
+
+async def session_dependency(request: Request) -> AsyncIterator[Session]:
+    """One session per request; unsafe methods get the writer engine. Services own the commit.
+
+    Asynchronous, so that FastAPI does not spend two trips through its thread pool on it: making a session
+    does no I/O, and closing one does only when a transaction is still open (then in the thread pool)."""
     writer = request.method not in ("GET", "HEAD", "OPTIONS")
-    with new_session(writer=writer) as session:
-        if writer and get_settings().is_sqlite:
-            # What a route reads after the service's commit (counts, the stored object for the response) must
-            # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
-            event.listen(session, "after_commit", _to_reader)
+    session = new_session(writer=writer)
+    if writer and get_settings().is_sqlite:
+        # What a route reads after the service's commit (counts, the stored object for the response) must
+        # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
+        event.listen(session, "after_commit", _to_reader)
+    try:
         yield session
+    finally:
+        if session.get_transaction() is None:
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 def _to_reader(session: Session) -> None:

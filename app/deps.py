@@ -8,9 +8,8 @@ from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
-from app.db import new_session, session_dependency
+from app.db import lookup_session, new_session, session_dependency
 from app.errors import Forbidden, Unauthorized
-from app.settings import get_settings
 from app.web.i18n import gettext as _
 from app.web.security import csrf_protect
 
@@ -29,15 +28,13 @@ def load_user(request: Request, session: SessionDep) -> User | None:
     """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected)."""
     api = request.url.path.startswith("/api/")
     token = bearer_token(request) if api else request.cookies.get(SESSION_COOKIE)
-    if request.method in ("GET", "HEAD", "OPTIONS") or not get_settings().is_sqlite:
-        user = accounts.user_for_token(session, token, kind="api" if api else "session")
-    else:
-        # A SQLite writer session takes the database's write lock with its first statement. Finding the user
-        # is a read: do it outside, so the lock is held only while the service works.
-        with new_session() as reader:
-            user = accounts.user_for_token(reader, token, kind="api" if api else "session")
-        if user is not None:
-            user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
+    # Looked up in a session of its own, which frees its connection at once: the request's session starts
+    # its work in the next trip through the thread pool (holding a connection across that wait can exhaust
+    # the pool), and on SQLite a writer's first statement takes the write lock, which a read need not hold.
+    with lookup_session() as lookup:
+        user = accounts.user_for_token(lookup, token, kind="api" if api else "session")
+    if user is not None:
+        user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
     request.state.user = user
     return user
 
@@ -88,7 +85,7 @@ def session_user_id_local(token: str) -> int | None:
     return row[0] if row else None
 
 
-def current_user(user: OptionalUser) -> User:
+async def current_user(user: OptionalUser) -> User:  # async: no trip through the thread pool
     if user is None:
         raise Unauthorized(_("Bitte melden Sie sich an."))
     return user
@@ -101,7 +98,7 @@ def require_roles(*roles: Role) -> Callable[..., User]:
     """A dependency that lets only the given roles through (401 without login, 403 otherwise)."""
     allowed = {r.value for r in roles}
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise Forbidden(_("Diese Aktion ist für Ihre Rolle nicht vorgesehen."))
         return user

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import String, bindparam, delete, func, insert
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.db import UTCDateTime, utcnow
@@ -42,11 +42,29 @@ def record_failure(session: Session, keys: list[str]) -> None:
     session.commit()
 
 
+# INSERT … SELECT … WHERE (events of the key inside the window) < limit: checks and records in one statement.
+_RECENT = (select(func.count()).select_from(RateLimitEvent)
+           .where(RateLimitEvent.key == bindparam("key"), RateLimitEvent.created_at >= bindparam("since"))
+           .scalar_subquery())
+_ADMIT = (insert(RateLimitEvent.__table__)  # the table, not the entity: a plain statement, not an ORM bulk insert
+          .from_select(["key", "created_at"],
+                       select(bindparam("key", type_=String), bindparam("now", type_=UTCDateTime))
+                       .where(bindparam("limit") > _RECENT))
+          .returning(RateLimitEvent.id))
+
+
 def hit(session: Session, keys: list[str], *, limit: int, window_seconds: int) -> None:
-    """Check, then record one event per key in the caller's transaction."""
-    check(session, keys, limit=limit, window_seconds=window_seconds)
+    """Record one event per key in the caller's transaction, unless a key already has `limit` events inside
+    the window: then raise RateLimited (the caller's transaction is not committed). One statement per key."""
+    now = utcnow()
+    since = now - timedelta(seconds=window_seconds)
     for key in keys:
-        session.add(RateLimitEvent(key=key))
+        admitted = session.exec(_ADMIT, params={"key": key, "now": now, "since": since, "limit": limit}).first()
+        if admitted is None:
+            raise RateLimited(
+                "Zu viele Versuche. Bitte warten Sie einige Minuten und versuchen Sie es erneut.",
+                retry_after=window_seconds,
+            )
 
 
 def prune(session: Session, *, older_than: timedelta = timedelta(days=1)) -> int:

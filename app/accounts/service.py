@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
 from app import audit, ratelimit
@@ -19,7 +19,7 @@ from app.accounts.schemas import (
     TokenIn,
     UserCreate,
 )
-from app.db import utcnow
+from app.db import UTCDateTime, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.notifications import service as mail
 from app.settings import get_settings
@@ -138,16 +138,17 @@ def login(session: Session, *, data: TokenIn, ip: str, kind: str = "session") ->
     return user, token
 
 
+# Built once: every request asks it (a statement built per call costs more than the lookup itself).
+_USER_FOR_TOKEN = select(User).join(AuthToken, AuthToken.user_id == User.id).where(
+    AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"),
+    AuthToken.revoked_at.is_(None), AuthToken.expires_at > bindparam("now", type_=UTCDateTime),
+    User.is_active.is_(True), User.deleted_at.is_(None))
+
+
 def user_for_token(session: Session, token: str | None, *, kind: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    row = session.exec(
-        select(User).join(AuthToken, AuthToken.user_id == User.id).where(
-            AuthToken.token_hash == _hash(token), AuthToken.kind == kind,
-            AuthToken.revoked_at.is_(None), AuthToken.expires_at > utcnow(),
-            User.is_active.is_(True), User.deleted_at.is_(None))
-    ).first()
-    return row
+    return session.exec(_USER_FOR_TOKEN, params={"token_hash": _hash(token), "kind": kind, "now": utcnow()}).first()
 
 
 def revoke_token(session: Session, token: str | None) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app import ratelimit
 from app.accounts.models import Role, User
 from app.accounts.service import DATA_EXPORTERS, ERASERS
-from app.db import utcnow
+from app.db import checks_before_writing, held, hold, utcnow
 from app.discussion import notify, policy, sources
 from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
@@ -57,8 +57,7 @@ def get_comment(session: Session, comment_id: int) -> Comment:
 
 def section_and_current_version(session: Session, *, section_id: int):
     """The section and its current version (404 before the first version)."""
-    section = sources.get_section(session, section_id)
-    version = sources.current_version(session, section)
+    section, version = sources.section_and_current(session, section_id)
     if version is None:
         raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
     return section, version
@@ -80,15 +79,17 @@ def post_comment(session: Session, *, user: User | None, section_id: int, data: 
                  now: datetime | None = None) -> Comment:
     """Comment on the current version of a section (or reply in a thread) while a round admits this person."""
     now = now or utcnow()
-    section = sources.get_section(session, section_id)
+    html = render_markdown(data.body)
+    with checks_before_writing(session):
+        section, version, rounds = sources.section_for_posting(session, section_id)
     parent = None
     if data.parent_id:
         parent = session.get(Comment, data.parent_id)
         if parent is None or parent.section_id != section_id:
             raise Invalid(_("Auf diesen Beitrag kann hier nicht geantwortet werden."),
                           errors=[("parent_id", _("Diesen Beitrag gibt es in diesem Abschnitt nicht."))])
-    round_, refusal = policy.pick_round(user, rounds_service.open_rounds_for_section(session, section_id, now),
-                                        section, now, reply=parent is not None)
+    round_, refusal = policy.pick_round(user, rounds_service.open_only(rounds, now), section, now,
+                                        reply=parent is not None)
     if refusal:
         raise refusal
     if parent is not None:
@@ -96,10 +97,10 @@ def post_comment(session: Session, *, user: User | None, section_id: int, data: 
             raise Conflict(_("Auf einen zurückgezogenen oder ausgeblendeten Beitrag kann nicht geantwortet werden."))
         version_id, anchor = parent.section_version_id, parent.paragraph_anchor
     else:
-        version = sources.current_version(session, section)
         if version is None:
             raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
         version_id, anchor = version.id, data.paragraph
+        hold(session, version)  # the response names its number
         if anchor is not None:
             paragraph = sources.paragraph(session, version.id, anchor)
             if paragraph is None:
@@ -114,8 +115,7 @@ def post_comment(session: Session, *, user: User | None, section_id: int, data: 
                       quote=data.quote if parent is None else None, parent_id=parent.id if parent else None,
                       root_id=(parent.root_id or parent.id) if parent else None,
                       depth=parent.depth + 1 if parent else 0, round_id=round_.id, author_id=user.id,
-                      alignment=data.alignment.value, body=data.body, html=render_markdown(data.body),
-                      created_at=now)
+                      alignment=data.alignment.value, body=data.body, html=html, created_at=now)
     session.add(comment)
     session.flush()
     if parent is not None:
@@ -274,13 +274,14 @@ def list_comments(session: Session, *, section_id: int | None = None, idea_id: i
 
 
 def authors(session: Session, comments: list[Comment]) -> dict[int, User]:
-    ids = {c.author_id for c in comments}
-    if not ids:
-        return {}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    people, missing = held(session, User, {c.author_id for c in comments})
+    if missing:
+        people.update((u.id, u) for u in session.exec(select(User).where(User.id.in_(missing))).all())
+    return people
 
 
 def my_votes(session: Session, user: User | None, comment_ids: list[int]) -> dict[int, int]:
+    """This person's votes on these comments (pass only comments that have votes: the counters say so)."""
     if user is None or not comment_ids:
         return {}
     return dict(session.exec(select(Vote.comment_id, Vote.value).where(Vote.user_id == user.id,
@@ -307,7 +308,7 @@ def to_out(comment: Comment, *, author: User | None, version_number: int | None,
 def comments_out(session: Session, comments: list[Comment], viewer: User | None) -> list[dict]:
     people = authors(session, comments)
     versions = sources.versions_by_id(session, {c.section_version_id for c in comments if c.section_version_id})
-    mine = my_votes(session, viewer, [c.id for c in comments])
+    mine = my_votes(session, viewer, [c.id for c in comments if c.up_count or c.down_count])
     return [to_out(c, author=people.get(c.author_id),
                    version_number=versions[c.section_version_id].number if c.section_version_id else None,
                    mine=mine.get(c.id), viewer=viewer) for c in comments]

@@ -7,13 +7,13 @@ by atomic increments computed from the row's old and new value, so no update is 
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from app import ratelimit
 from app.accounts.models import User
-from app.db import utcnow
+from app.db import checks_before_writing, utcnow
 from app.discussion import policy, sources
 from app.discussion.models import Comment, Vote, VoteTarget
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -41,7 +41,8 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
                           errors=[("value", _("Ideen können nur unterstützt werden (Wert 1)."))])
         return
     if target == VoteTarget.comment:
-        comment = session.get(Comment, target_id)
+        with checks_before_writing(session):
+            comment, section, rounds = sources.comment_for_voting(session, target_id)
         if comment is None or comment.hidden_at is not None:
             raise NotFound(_("Diesen Beitrag gibt es nicht."))
         if comment.idea_id is not None:
@@ -50,9 +51,8 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
             if refusal:
                 raise refusal
         else:
-            section = sources.get_section(session, comment.section_id)
-            _round, refusal = policy.pick_round(
-                user, rounds_service.open_rounds_for_section(session, section.id, now), section, now, voting=True)
+            _round, refusal = policy.pick_round(user, rounds_service.open_only(rounds, now), section, now,
+                                                voting=True)
             if refusal:
                 raise refusal
         if comment.withdrawn_at is not None or comment.erased:
@@ -74,28 +74,55 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
         raise Conflict(_("Abgestimmt wird über die aktuelle Fassung."))
 
 
-def _insert_ignore(session: Session, values: dict) -> bool:
+# Statements of the hot path, built once with parameters (building them per request costs more than running
+# them). Table-level statements: plain SQL, no ORM bulk machinery.
+_VOTES = Vote.__table__
+_INSERT = {(name, column): dialect.insert(_VOTES).values(
+    user_id=bindparam("user_id"), **{column: bindparam("target_id")}, value=bindparam("value"),
+    created_at=bindparam("now"), updated_at=bindparam("now")).on_conflict_do_nothing().returning(_VOTES.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite)) for column in COLUMN.values()}
+_LOCKED = {column: select(Vote).where(Vote.user_id == bindparam("user_id"),
+                                      getattr(Vote, column) == bindparam("target_id"))
+           .with_for_update().execution_options(populate_existing=True) for column in COLUMN.values()}
+_MOVE_COMMENT = (update(Comment.__table__).where(Comment.__table__.c.id == bindparam("target_id"))
+                 .values(up_count=Comment.__table__.c.up_count + bindparam("up"),
+                         down_count=Comment.__table__.c.down_count + bindparam("down"))
+                 .returning(Comment.__table__.c.up_count, Comment.__table__.c.down_count))
+
+
+def _insert_ignore(session: Session, column: str, user_id: int, target_id: int, value: int, now: datetime) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call created the row."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # RETURNING tells reliably whether a row was made (psycopg reports no rowcount for ON CONFLICT).
-    result = session.exec(insert(Vote).values(**values).on_conflict_do_nothing().returning(Vote.id))
+    result = session.execute(_INSERT[dialect, column], {"user_id": user_id, "target_id": target_id,
+                                                         "value": value, "now": now})
     return result.first() is not None
 
 
 def _locked_vote(session: Session, user_id: int, column: str, target_id: int) -> Vote | None:
-    return session.exec(select(Vote).where(Vote.user_id == user_id, getattr(Vote, column) == target_id)
-                        .with_for_update().execution_options(populate_existing=True)).first()
+    return session.exec(_LOCKED[column], params={"user_id": user_id, "target_id": target_id}).first()
 
 
-def _apply_delta(session: Session, target: VoteTarget, target_id: int, old: int | None, new: int | None) -> None:
+def _apply_delta(session: Session, target: VoteTarget, target_id: int, old: int | None,
+                 new: int | None) -> tuple[int, int] | None:
+    """Move the target's counters; returns them as (up, down) after the change, None if nothing moved."""
     up = (new == 1) - (old == 1)
     down = (new == -1) - (old == -1)
     if target == VoteTarget.comment and (up or down):
-        session.exec(update(Comment).where(Comment.id == target_id)
-                     .values(up_count=Comment.up_count + up, down_count=Comment.down_count + down))
-    elif target == VoteTarget.idea and up:
-        session.exec(update(Idea).where(Idea.id == target_id).values(support_count=Idea.support_count + up))
+        return tuple(session.execute(_MOVE_COMMENT, {"target_id": target_id, "up": up, "down": down}).one())
+    if target == VoteTarget.idea and up:
+        support = session.exec(update(Idea).where(Idea.id == target_id)
+                               .values(support_count=Idea.support_count + up).returning(Idea.support_count)).one()
+        return support[0], 0
+    return None
+
+
+def _result(session: Session, target: VoteTarget, target_id: int, user: User, tally: tuple[int, int] | None,
+            mine: int | None) -> dict:
+    """The counts after a change: from the counters just moved, else read (this person's vote is known)."""
+    if tally is None:
+        return counts(session, target=target, target_id=target_id, user=None) | {"mine": mine}
+    return {"target": target.value, "target_id": target_id, "up": tally[0], "down": tally[1], "mine": mine}
 
 
 def counts(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:
@@ -124,24 +151,24 @@ def put_vote(session: Session, *, user: User | None, target: VoteTarget, target_
     _check_allowed(session, user, target, target_id, value, now)
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     column = COLUMN[target]
-    row = {"user_id": user.id, column: target_id, "value": value, "created_at": now, "updated_at": now}
     # Insert, or lock and change the existing row. A concurrent withdrawal can remove the row between the
     # two statements; then the next attempt inserts (each statement sees the latest committed state).
+    tally = None
     for _attempt in range(10):
-        if _insert_ignore(session, row):
-            _apply_delta(session, target, target_id, None, value)
+        if _insert_ignore(session, column, user.id, target_id, value, now):
+            tally = _apply_delta(session, target, target_id, None, value)
             break
         existing = _locked_vote(session, user.id, column, target_id)
         if existing is not None:
             old = existing.value  # read before the UPDATE, which also refreshes the loaded object
             if old != value:
                 session.exec(update(Vote).where(Vote.id == existing.id).values(value=value, updated_at=now))
-                _apply_delta(session, target, target_id, old, value)
+                tally = _apply_delta(session, target, target_id, old, value)
             break
     else:
         raise Conflict(_("Ihre Stimme wurde gleichzeitig geändert. Bitte versuchen Sie es erneut."))
     session.commit()
-    return counts(session, target=target, target_id=target_id, user=user)
+    return _result(session, target, target_id, user, tally, value)
 
 
 def delete_vote(session: Session, *, user: User | None, target: VoteTarget, target_id: int,
@@ -151,13 +178,14 @@ def delete_vote(session: Session, *, user: User | None, target: VoteTarget, targ
     _check_allowed(session, user, target, target_id, None, now)
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     existing = _locked_vote(session, user.id, COLUMN[target], target_id)
+    tally = None
     if existing is not None:
         old = existing.value
         deleted = session.exec(delete(Vote).where(Vote.id == existing.id).returning(Vote.id))
         if deleted.first() is not None:
-            _apply_delta(session, target, target_id, old, None)
+            tally = _apply_delta(session, target, target_id, old, None)
     session.commit()
-    return counts(session, target=target, target_id=target_id, user=user)
+    return _result(session, target, target_id, user, tally, None)
 
 
 def counts_checked(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:

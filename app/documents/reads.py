@@ -109,6 +109,22 @@ def current_version(session: Session, section_id: int) -> SectionVersion | None:
     return _version(session, section_id, section.current_number)
 
 
+def section_and_current_query(section_id: int):
+    """Rows of (section, its current version or None)."""
+    return (select(Section, SectionVersion)
+            .outerjoin(SectionVersion, (SectionVersion.section_id == Section.id)
+                       & (SectionVersion.number == Section.current_number))
+            .where(Section.id == section_id))
+
+
+def section_and_current(session: Session, section_id: int) -> tuple[Section, SectionVersion | None]:
+    """The section and its current version (None before the first one) in one query."""
+    row = session.exec(section_and_current_query(section_id)).first()
+    if row is None:
+        raise NotFound(_("Diesen Abschnitt gibt es nicht."))
+    return row[0], row[1]
+
+
 def _version(session: Session, section_id: int, number: int) -> SectionVersion | None:
     return session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id,
                                                      SectionVersion.number == number)).first()

@@ -48,6 +48,8 @@ from app.documents.reads import (  # noqa: F401  (re-exported: other domains imp
     list_versions,
     outline,
     paragraphs_of,
+    section_and_current,
+    section_and_current_query,
     section_label,
     section_view,
     version_entry,

@@ -111,8 +111,19 @@ def rounds_for_section(session: Session, section_id: int) -> list[Round]:
 
 
 def open_rounds_for_section(session: Session, section_id: int, now: datetime | None = None) -> list[Round]:
+    return open_only(rounds_for_section(session, section_id), now)
+
+
+def open_only(rounds: list[Round], now: datetime | None = None) -> list[Round]:
     now = now or utcnow()
-    return [r for r in rounds_for_section(session, section_id) if effective_state(r, now) == RoundState.open]
+    return [r for r in rounds if effective_state(r, now) == RoundState.open]
+
+
+def with_rounds(query, section_id_column):
+    """The query, with the rounds covering the section added: a row per round (one row with None if none),
+    in the order of rounds_for_section. Lets a write check its section and rounds in one query."""
+    return (query.add_columns(Round).outerjoin(RoundSection, RoundSection.section_id == section_id_column)
+            .outerjoin(Round, Round.id == RoundSection.round_id).order_by(Round.opens_at, Round.id))
 
 
 def section_round_status(session: Session, *, section_id: int, now: datetime | None = None) -> dict:
