@@ -1,5 +1,8 @@
 """create_app(): routers, static files, middleware and error handlers; nothing else."""
 
+import contextlib
+
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -18,15 +21,26 @@ from app.rounds import pages as rounds_pages
 from app.settings import ROOT, get_settings
 from app.site import pages as site_pages
 from app.web import problems
+from app.web.admission import Admission
 from app.web.pagecache import PageCache
 from app.web.security import SecurityMiddleware
 from app.web.static import CachedStaticFiles
 
 
+@contextlib.asynccontextmanager
+async def lifespan(_app: FastAPI):
+    # The thread pool of the synchronous routes, sized by settings (anyio's default is 40 threads).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().worker_threads
+    yield
+
+
 def create_app() -> FastAPI:
-    app = FastAPI(title="Quartierswerkstatt API", version="1",
+    app = FastAPI(title="Quartierswerkstatt API", version="1", lifespan=lifespan,
                   description="Beteiligungsplattform zur Rahmenkonzeption soziale Quartiersentwicklung Stuttgart",
                   docs_url=None, redoc_url=None)
+    # innermost: requests that reach the routes, as many at once as each can have a pooled connection (a
+    # request may hold two: its own session and the user lookup or a nested read)
+    app.add_middleware(Admission, limit=get_settings().db_pool_size)
     if get_settings().page_cache:
         # inner: sees the locale and CSRF token the security middleware set; logged-in pages per person
         app.add_middleware(PageCache, session_user=session_user_id, session_user_local=session_user_id_local,

@@ -27,8 +27,8 @@ COLUMN = {VoteTarget.section_version: "section_version_id", VoteTarget.comment: 
 
 
 def _check_allowed(session: Session, user: User | None, target: VoteTarget, target_id: int, value: int | None,
-                   now: datetime) -> None:
-    """Raise unless this person may (change a) vote on this target now."""
+                   now: datetime):
+    """Raise unless this person may (change a) vote on this target now; returns the target as loaded."""
     if target == VoteTarget.idea:
         idea = session.get(Idea, target_id)
         if idea is None or idea.hidden_at is not None:
@@ -39,7 +39,7 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
         if value is not None and value != 1:
             raise Invalid(_("Ideen können nur unterstützt werden."),
                           errors=[("value", _("Ideen können nur unterstützt werden (Wert 1)."))])
-        return
+        return idea
     if target == VoteTarget.comment:
         with checks_before_writing(session):
             comment, section, rounds = sources.comment_for_voting(session, target_id)
@@ -59,7 +59,7 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
             raise Conflict(_("Dieser Beitrag ist zurückgezogen."))
         if user is not None and comment.author_id == user.id:
             raise Forbidden(_("Über den eigenen Beitrag können Sie nicht abstimmen."))
-        return
+        return comment
     from app.documents.models import SectionVersion
 
     version = session.get(SectionVersion, target_id)
@@ -72,6 +72,7 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
         raise refusal
     if version.number != section.current_number:
         raise Conflict(_("Abgestimmt wird über die aktuelle Fassung."))
+    return version
 
 
 # Statements of the hot path, built once with parameters (building them per request costs more than running
@@ -117,12 +118,17 @@ def _apply_delta(session: Session, target: VoteTarget, target_id: int, old: int 
     return None
 
 
-def _result(session: Session, target: VoteTarget, target_id: int, user: User, tally: tuple[int, int] | None,
-            mine: int | None) -> dict:
-    """The counts after a change: from the counters just moved, else read (this person's vote is known)."""
+def _result(session: Session, target: VoteTarget, loaded, tally: tuple[int, int] | None, mine: int | None) -> dict:
+    """The counts after a vote: from the counters just moved; if nothing moved, from the target as the check
+    loaded it (a comment or idea) or counted (a version). This person's vote is known."""
     if tally is None:
-        return counts(session, target=target, target_id=target_id, user=None) | {"mine": mine}
-    return {"target": target.value, "target_id": target_id, "up": tally[0], "down": tally[1], "mine": mine}
+        if target == VoteTarget.comment:
+            tally = loaded.up_count, loaded.down_count
+        elif target == VoteTarget.idea:
+            tally = loaded.support_count, 0
+        else:
+            return counts(session, target=target, target_id=loaded.id, user=None) | {"mine": mine}
+    return {"target": target.value, "target_id": loaded.id, "up": tally[0], "down": tally[1], "mine": mine}
 
 
 def counts(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:
@@ -148,7 +154,7 @@ def put_vote(session: Session, *, user: User | None, target: VoteTarget, target_
     now = now or utcnow()
     if value not in (1, -1):
         raise Invalid(_("Bitte 1 oder -1 angeben."), errors=[("value", _("Bitte 1 oder -1 angeben."))])
-    _check_allowed(session, user, target, target_id, value, now)
+    loaded = _check_allowed(session, user, target, target_id, value, now)
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     column = COLUMN[target]
     # Insert, or lock and change the existing row. A concurrent withdrawal can remove the row between the
@@ -168,14 +174,14 @@ def put_vote(session: Session, *, user: User | None, target: VoteTarget, target_
     else:
         raise Conflict(_("Ihre Stimme wurde gleichzeitig geändert. Bitte versuchen Sie es erneut."))
     session.commit()
-    return _result(session, target, target_id, user, tally, value)
+    return _result(session, target, loaded, tally, value)
 
 
 def delete_vote(session: Session, *, user: User | None, target: VoteTarget, target_id: int,
                 now: datetime | None = None) -> dict:
     """Withdraw this person's vote (nothing to withdraw is fine). Returns the counts."""
     now = now or utcnow()
-    _check_allowed(session, user, target, target_id, None, now)
+    loaded = _check_allowed(session, user, target, target_id, None, now)
     ratelimit.hit(session, [f"vote:user:{user.id}"], limit=VOTE_RATE_PER_MINUTE, window_seconds=60)
     existing = _locked_vote(session, user.id, COLUMN[target], target_id)
     tally = None
@@ -185,7 +191,7 @@ def delete_vote(session: Session, *, user: User | None, target: VoteTarget, targ
         if deleted.first() is not None:
             tally = _apply_delta(session, target, target_id, old, None)
     session.commit()
-    return _result(session, target, target_id, user, tally, None)
+    return _result(session, target, loaded, tally, None)
 
 
 def counts_checked(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:

@@ -178,7 +178,10 @@ end
 
 
 def lua_writes(writers: list[int], sections: int, comments: int, threads: int) -> str:
-    """Alternate comments (POST) and votes (PUT) through the API, each by the next of many experts."""
+    """Alternate comments (POST) and votes (PUT) through the API, each by the next of many experts.
+
+    Every run (the warm-up too) starts its sequence elsewhere, so votes are new votes on (person, comment)
+    pairs, not repeats of the previous run's, which the app answers without writing anything."""
     lo, count = writers[0], len(writers)
     return f"""
 local lo, count, threads = {lo}, {count}, {threads}
@@ -187,6 +190,9 @@ local nthread = 0
 setup = function(thread)
   thread:set("tid", nthread)
   nthread = nthread + 1
+end
+init = function(args)
+  counter = (os.time() % 100000) * 1000
 end
 request = function()
   counter = counter + 1
