@@ -103,7 +103,10 @@ def _release_write_lock(record) -> None:
 def _make_engine(url: str, *, writer: bool) -> Engine:
     settings = get_settings()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        file = make_url(url).database not in (None, "", ":memory:")
+        # A file database gets the same pool size as PostgreSQL (app/web/admission.py counts on it).
+        pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size} if file else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # A writer takes SQLite's write lock at BEGIN, so concurrent writers queue on busy_timeout
