@@ -1,4 +1,5 @@
-"""What the discussion reads from the documents domain: sections, versions, paragraphs, paragraph fates."""
+"""What the discussion reads from other domains: sections, versions, paragraphs, paragraph fates, and the one-query
+checks of a write (section or comment with the rounds covering it)."""
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import defer

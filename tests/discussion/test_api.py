@@ -353,3 +353,44 @@ def test_control_characters_are_refused_on_every_database(client):
     bad = _post(client, sid, headers, body="a\x00b")
     assert bad.status_code == 422 and "Steuerzeichen" in bad.json()["errors"][0]["message"]
     assert _post(client, sid, headers, body="Zeile 1\nZeile 2\tmit Tab").status_code == 201
+
+
+def test_a_comment_and_a_vote_take_a_fixed_handful_of_statements(client):
+    """The end-of-round rush: each write checks, rate-limits and stores in a few statements, whatever the
+    number of rounds covering the section, and answers without reading again."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sid = f.section()
+    for _ in range(3):  # more rounds do not mean more queries
+        f.round_([sid])
+    author, voter = make_user("expert"), make_user("expert")
+    ha, hv = api_token(client, author), api_token(client, voter)
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        verb = statement.split()[0].upper()
+        if verb not in ("BEGIN", "COMMIT", "ROLLBACK"):  # transaction control is not a query
+            statements.append(verb)
+
+    def counted(call):
+        statements.clear()
+        event.listen(Engine, "before_cursor_execute", listener)
+        try:
+            return call()
+        finally:
+            event.remove(Engine, "before_cursor_execute", listener)
+
+    posted = counted(lambda: _post(client, sid, ha, alignment="support"))
+    assert posted.status_code == 201 and posted.json()["version"] == 1 and posted.json()["mine"] is None
+    # user; section + version + rounds; rate limit (checked and recorded); comment; content generation
+    assert statements.count("SELECT") <= 2 and len(statements) <= 6, statements
+    cid = posted.json()["id"]
+    voted = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
+                                       headers=hv))
+    assert voted.json() == {"target": "comment", "target_id": cid, "up": 1, "down": 0, "mine": 1}
+    # user; comment + section + rounds; rate limit; vote; counters (RETURNING); content generation
+    assert statements.count("SELECT") <= 2 and len(statements) <= 7, statements
+    again = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
+                                       headers=hv))
+    assert again.json()["up"] == 1 and again.json()["mine"] == 1  # unchanged: answered from what was loaded
