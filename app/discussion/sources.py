@@ -38,7 +38,7 @@ def section_for_posting(session: Session, section_id: int) -> tuple[Section, Sec
     rows = session.exec(_SECTION_FOR_POSTING, params={"section_id": section_id}).all()
     if not rows:
         raise NotFound(_("Diesen Abschnitt gibt es nicht."))
-    return rows[0][0], rows[0][1], [row[2] for row in rows if row[2] is not None]
+    return _with_rounds(rows)
 
 
 def comment_for_voting(session: Session, comment_id: int) -> tuple[Comment | None, Section | None, list[Round]]:
@@ -46,6 +46,11 @@ def comment_for_voting(session: Session, comment_id: int) -> tuple[Comment | Non
     rows = session.exec(_COMMENT_FOR_VOTING, params={"comment_id": comment_id}).all()
     if not rows:
         return None, None, []
+    return _with_rounds(rows)
+
+
+def _with_rounds(rows) -> tuple:
+    """Rows of (a, b, round or None), one per round: a, b and the rounds."""
     return rows[0][0], rows[0][1], [row[2] for row in rows if row[2] is not None]
 
 
