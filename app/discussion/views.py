@@ -1,19 +1,24 @@
 """What the section page shows of the discussion, loaded with a bounded number of queries.
 
 The cost depends on the page size, never on how many comments the database holds: every query is an
-indexed range on one section or version, limited to one page of threads.
+indexed range on one section or version, limited to one page of threads. Three queries whatever the page
+shows (the rounds, the counts, the comments with their authors and the reader's votes), a fourth for
+the fate of paragraphs that earlier versions' comments refer to. Comments come back as plain rows read
+into slotted dataclasses, not ORM objects: the page only reads them.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlalchemy import and_, bindparam, func, literal_column, null, select, union_all
+from sqlmodel import Session
 
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.db import utcnow
 from app.discussion import notify, policy, service, sources, votes
-from app.discussion.models import Alignment, Comment, VoteTarget
+from app.discussion.models import Alignment, Comment, Vote, VoteTarget
+from app.documents.models import Paragraph, SectionVersion
 from app.errors import DomainError
 from app.rounds import policy as rounds_policy
 from app.rounds import service as rounds_service
@@ -59,10 +64,210 @@ class Params:
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v})
 
 
+# --- the read model: a comment as the page shows it --------------------------------------------------
+
+@dataclass(slots=True)
+class Author:
+    id: int
+    display_name: str
+    organisation: str | None
+    role: str
+
+
+@dataclass(slots=True)
+class ShownComment:
+    """A comment's stored fields as read (what the rules and the author's own hidden note need)."""
+
+    id: int
+    section_version_id: int | None
+    section_id: int | None
+    idea_id: int | None
+    paragraph_anchor: str | None
+    quote: str | None
+    parent_id: int | None
+    root_id: int | None
+    round_id: int | None
+    author_id: int
+    alignment: str
+    html: str
+    created_at: datetime
+    edited_at: datetime | None
+    withdrawn_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str | None
+    erased: bool
+    up_count: int
+    down_count: int
+    version_number: int | None
+    author: Author | None
+    mine: int | None
+
+
+@dataclass(slots=True)
+class CommentOut:
+    """The public shape (service.to_out as attributes): hidden, withdrawn and erased comments keep their place,
+    not their text."""
+
+    id: int
+    alignment: str
+    author: Author | None
+    created_at: datetime
+    edited: bool
+    paragraph: str | None
+    version: int | None
+    status: str
+    quote: str | None
+    html: str | None
+    up: int
+    down: int
+    mine: int | None
+
+
+def _out(c: ShownComment, viewer: User | None) -> CommentOut:
+    state = service.status(c)
+    shown = state == "visible" or (state == "hidden" and viewer is not None and viewer.role == Role.moderator.value)
+    return CommentOut(id=c.id, alignment=c.alignment, author=c.author if state != "erased" else None,
+                      created_at=c.created_at, edited=c.edited_at is not None, paragraph=c.paragraph_anchor,
+                      version=c.version_number, status=state, quote=c.quote if shown else None,
+                      html=c.html if shown else None, up=c.up_count, down=c.down_count, mine=c.mine)
+
+
+_C = Comment.__table__.c
+_U = User.__table__.c
+_V = Vote.__table__.c
+_SV = SectionVersion.__table__.c
+_P = Paragraph.__table__.c
+_COLUMNS = (_C.id, _C.section_version_id, _C.section_id, _C.idea_id, _C.paragraph_anchor, _C.quote, _C.parent_id,
+            _C.root_id, _C.round_id, _C.author_id, _C.alignment, _C.html, _C.created_at, _C.edited_at,
+            _C.withdrawn_at, _C.hidden_at, _C.hidden_reason, _C.erased, _C.up_count, _C.down_count, _SV.number,
+            _U.display_name, _U.organisation, _U.role)
+
+
+def _shown_select(viewer: bool, *extra):
+    """Comments with their version's number, their author and (viewer=True) the viewer's vote on each."""
+    mine = _V.value if viewer else null()
+    query = (select(*_COLUMNS, mine, *extra).select_from(Comment.__table__)
+             .outerjoin(SectionVersion.__table__, _SV.id == _C.section_version_id)
+             .outerjoin(User.__table__, _U.id == _C.author_id))
+    if viewer:
+        query = query.outerjoin(Vote.__table__, and_(_V.comment_id == _C.id, _V.user_id == bindparam("viewer_id")))
+    return query
+
+
+def _row(r) -> ShownComment:
+    author = Author(r[9], r[21], r[22], r[23]) if r[21] is not None else None
+    return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[24])
+
+
+def _filters(params_shape: tuple) -> list:
+    alignment, organisation, round_id = params_shape
+    conditions = []
+    if alignment:
+        conditions.append(_C.alignment == bindparam("alignment"))
+    if round_id:
+        conditions.append(_C.round_id == bindparam("round_id"))
+    if organisation:
+        conditions.append(_C.author_id.in_(select(_U.id).where(_U.organisation == bindparam("organisation"))))
+    return conditions
+
+
+def _order(sort: str, by_position: bool) -> list:
+    if sort == "paragraph" and by_position:
+        position = (select(_P.position).where(_P.version_id == _C.section_version_id,
+                                              _P.anchor == _C.paragraph_anchor).scalar_subquery())
+        return [func.coalesce(position, 0), _C.created_at, _C.id]
+    if sort == "top":
+        return [(_C.up_count - _C.down_count).desc(), _C.created_at.desc(), _C.id.desc()]
+    if sort == "paragraph":
+        return [_C.paragraph_anchor.is_(None), _C.paragraph_anchor, _C.created_at, _C.id]
+    return [_C.created_at.desc(), _C.id.desc()]
+
+
+def _sort_key(sort: str, positions: dict[str, int] | None):
+    """The same order as _order, for the few rows of one page (a union does not keep the order of its parts)."""
+    if sort == "paragraph" and positions:
+        return lambda c: (positions.get(c.paragraph_anchor, 0), c.created_at, c.id)
+    if sort == "top":
+        return lambda c: (-(c.up_count - c.down_count), -c.created_at.timestamp(), -c.id)
+    if sort == "paragraph":
+        return lambda c: (c.paragraph_anchor is not None, c.paragraph_anchor or "", c.created_at, c.id)
+    return lambda c: (-c.created_at.timestamp(), -c.id)
+
+
+@lru_cache(maxsize=256)
+def _statements(sort: str, filters: tuple, paragraph: bool, earlier: bool, viewer: bool, by_position: bool):
+    """The counts and the comments of one page, built once per shape with bound parameters."""
+    where = _filters(filters)
+    roots = [_C.section_version_id == bindparam("version_id"), _C.parent_id.is_(None), *where]
+    if paragraph:
+        roots.append(_C.paragraph_anchor == bindparam("paragraph"))
+    old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
+           _C.parent_id.is_(None), *where]
+    kind = literal_column("'m'").label("kind")
+    parts = [
+        select(kind, _C.paragraph_anchor, func.count()).where(
+            _C.section_version_id == bindparam("version_id"), _C.paragraph_anchor.is_not(None),
+            _C.hidden_at.is_(None), _C.withdrawn_at.is_(None), _C.erased.is_(False)).group_by(_C.paragraph_anchor),
+        select(literal_column("'total'"), null(), func.count()).where(*roots),
+        select(literal_column("'up'"), null(), func.count()).where(_V.section_version_id == bindparam("version_id"),
+                                                                   _V.value == 1),
+        select(literal_column("'down'"), null(), func.count()).where(
+            _V.section_version_id == bindparam("version_id"), _V.value == -1)]
+    if earlier:
+        parts.append(select(literal_column("'earlier'"), null(), func.count()).where(*old))
+    if viewer:
+        parts.append(select(literal_column("'mine'"), null(), _V.value).where(
+            _V.user_id == bindparam("viewer_id"), _V.section_version_id == bindparam("version_id")))
+    counts = union_all(*parts)
+
+    order = _order(sort, by_position)
+    pages = [select(_C.id).where(*roots).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+             .subquery("page")]
+    if earlier:
+        pages.append(select(_C.id).where(*old).order_by(*_order(sort, False)).limit(EARLIER_LIMIT)
+                     .subquery("earlier"))
+    shown = union_all(*(select(p.c.id) for p in pages)).cte("shown")
+    replies = (_shown_select(viewer).where(_C.root_id.in_(select(shown.c.id)))
+               .order_by(_C.created_at, _C.id).limit(REPLY_LIMIT).subquery("replies"))
+    comments = union_all(_shown_select(viewer).where(_C.id.in_(select(shown.c.id))), select(*replies.c))
+    return counts, comments
+
+
+def load_page(session: Session, *, section_id: int, version_id: int, params: Params, earlier: bool,
+              viewer: User | None, positions: dict[str, int]) -> tuple[dict, list, list, list]:
+    """(counts, roots in order, earlier versions' roots in order, replies by date) in two queries."""
+    shape = (params.alignment, params.organisation, params.round_id)
+    counts_q, comments_q = _statements(params.sort, tuple(bool(x) for x in shape), bool(params.paragraph),
+                                       earlier, viewer is not None, bool(positions))
+    values = {"version_id": version_id, "section_id": section_id, "paragraph": params.paragraph,
+              "alignment": params.alignment, "organisation": params.organisation, "round_id": params.round_id,
+              "viewer_id": viewer.id if viewer else None, "limit": PER_PAGE, "offset": (params.page - 1) * PER_PAGE}
+    connection = session.connection()
+    counts: dict = {"m": {}}
+    for kind, anchor, n in connection.execute(counts_q, values):
+        if kind == "m":
+            counts["m"][anchor] = n
+        else:
+            counts[kind] = n
+    roots, old, replies = [], [], []
+    for r in connection.execute(comments_q, values):
+        c = _row(r)
+        if c.parent_id is not None:
+            replies.append(c)
+        elif c.section_version_id == version_id:
+            roots.append(c)
+        else:
+            old.append(c)
+    roots.sort(key=_sort_key(params.sort, positions))
+    old.sort(key=_sort_key(params.sort, None))
+    replies.sort(key=lambda c: (c.created_at, c.id))
+    return counts, roots, old, replies
+
+
 @dataclass
 class Node:
-    comment: Comment
-    out: dict
+    comment: ShownComment
+    out: CommentOut
     level: int = 0
     reply_to: str | None = None
     marker: str | None = None
@@ -117,23 +322,6 @@ class Discussion:
     post_url: str = ""
 
 
-def _filtered(query, params: Params):
-    if params.alignment:
-        query = query.where(Comment.alignment == params.alignment)
-    if params.round_id:
-        query = query.where(Comment.round_id == params.round_id)
-    if params.organisation:
-        query = query.join(User, User.id == Comment.author_id).where(User.organisation == params.organisation)
-    return query
-
-
-def _ordered(query, sort: str, positions: dict[str, int]):
-    if sort == "paragraph" and positions:
-        position = case(positions, value=Comment.paragraph_anchor, else_=0)
-        return query.order_by(position, Comment.created_at, Comment.id)
-    return service.ordered(query, sort)
-
-
 def build(session: Session, *, section, version, user: User | None, is_current: bool, params: Params,
           now: datetime | None = None) -> Discussion:
     now = now or utcnow()
@@ -153,59 +341,34 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
 
     paragraphs = sources.paragraphs(session, version.id)
     positions = {p.anchor: p.position for p in paragraphs}
-    margin = dict(session.exec(
-        select(Comment.paragraph_anchor, func.count()).where(
-            Comment.section_version_id == version.id, Comment.paragraph_anchor.is_not(None),
-            Comment.hidden_at.is_(None), Comment.withdrawn_at.is_(None), Comment.erased.is_(False))
-        .group_by(Comment.paragraph_anchor)).all())
+    earlier = is_current and version.number > 1 and not params.paragraph
+    counts, roots, earlier_roots, replies = load_page(
+        session, section_id=section.id, version_id=version.id, params=params, earlier=earlier, viewer=user,
+        positions=positions if params.sort == "paragraph" else {})
+    total = counts.get("total", 0)
+    edit_seconds = int(service.EDIT_WINDOW.total_seconds())
 
-    roots_query = _filtered(select(Comment).where(Comment.section_version_id == version.id,
-                                                  Comment.parent_id.is_(None)), params)
-    if params.paragraph:
-        roots_query = roots_query.where(Comment.paragraph_anchor == params.paragraph)
-    total = session.exec(select(func.count()).select_from(roots_query.subquery())).one()
-    roots = list(session.exec(_ordered(roots_query, params.sort, positions)
-                              .offset((params.page - 1) * PER_PAGE).limit(PER_PAGE)).all())
-
-    earlier_roots: list[Comment] = []
-    earlier_total = 0
-    if is_current and version.number > 1 and not params.paragraph:
-        earlier_query = _filtered(select(Comment).where(Comment.section_id == section.id,
-                                                        Comment.section_version_id != version.id,
-                                                        Comment.parent_id.is_(None)), params)
-        earlier_total = session.exec(select(func.count()).select_from(earlier_query.subquery())).one()
-        earlier_roots = list(session.exec(
-            service.ordered(earlier_query, params.sort).limit(EARLIER_LIMIT)).all())
-
-    root_ids = [c.id for c in roots + earlier_roots]
-    replies = list(session.exec(select(Comment).where(Comment.root_id.in_(root_ids))
-                                .order_by(Comment.created_at, Comment.id).limit(REPLY_LIMIT)).all()) if root_ids else []
-    everything = roots + earlier_roots + replies
-    outs = {o["id"]: o for o in service.comments_out(session, everything, user)}
-
-    def node(c: Comment) -> Node:
-        mine = user is not None and c.author_id == user.id
-        visible = outs[c.id]["status"] == "visible"
-        return Node(comment=c, out=outs[c.id], current_anchor=c.paragraph_anchor if c.section_version_id == version.id
-                    else None,
-                    may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
+    def node(c: ShownComment) -> Node:
+        out = _out(c, user)
+        visible = out.status == "visible"
+        current = c.section_version_id == version.id
+        return Node(comment=c, out=out, current_anchor=c.paragraph_anchor if current else None,
+                    may_edit=policy.may_edit(user, c, now, edit_seconds),
                     may_withdraw=visible and policy.may_withdraw(user, c),
                     may_hide=visible and policy.may_hide(user, c),
-                    may_reply=may_reply and visible and c.section_version_id == version.id,
-                    may_vote=may_vote and visible and not mine and c.section_version_id == version.id)
+                    may_reply=may_reply and visible and current,
+                    may_vote=may_vote and visible and current and not (user is not None and c.author_id == user.id))
 
     nodes = {c.id: node(c) for c in roots + earlier_roots}
-    _tree(list(nodes.values()), replies, node, outs)
+    _tree(list(nodes.values()), replies, node)
 
     groups: list[VersionGroup] = []
     if earlier_roots:
-        numbers = {v.id: v.number for v in sources.versions_by_id(
-            session, {c.section_version_id for c in earlier_roots}).values()}
-        pairs = {(numbers[c.section_version_id], c.paragraph_anchor) for c in earlier_roots if c.paragraph_anchor}
+        pairs = {(c.version_number, c.paragraph_anchor) for c in earlier_roots if c.paragraph_anchor}
         fates = sources.paragraph_fates(session, section_id=section.id, pairs=pairs, to_number=version.number)
         by_number: dict[int, list[Node]] = {}
         for c in earlier_roots:
-            number = numbers[c.section_version_id]
+            number = c.version_number
             n = nodes[c.id]
             if c.paragraph_anchor:
                 fate, n.current_anchor = fates.get((number, c.paragraph_anchor), ("unchanged", c.paragraph_anchor))
@@ -213,14 +376,15 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
             by_number.setdefault(number, []).append(n)
         groups = [VersionGroup(number=k, threads=by_number[k]) for k in sorted(by_number, reverse=True)]
 
-    version_votes = votes.counts(session, target=VoteTarget.section_version, target_id=version.id, user=user)
+    version_votes = {"target": VoteTarget.section_version.value, "target_id": version.id, "up": counts.get("up", 0),
+                     "down": counts.get("down", 0), "mine": counts.get("mine")}
     return Discussion(
         section_id=section.id, version_id=version.id, version_number=version.number, is_current=is_current,
         params=params, open_rounds=open_rounds, next_round=coming[0] if coming else None,
         audience_labels=rounds_policy.AUDIENCE_LABELS, may_comment=may_comment, may_reply=may_reply,
         refusal=refusal.message if refusal else None, refusal_status=refusal.status if refusal else None,
-        margin=margin, paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
-        pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=earlier_total,
+        margin=counts["m"], paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
+        pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=counts.get("earlier", 0),
         version_votes=version_votes, may_vote_version=may_vote, rounds=rounds, positions=positions,
         back_url=(notify.section_url(section.id) if is_current
                   else f"{notify.section_url(section.id)}/fassungen/{version.number}"),
@@ -251,7 +415,7 @@ class IdeaDiscussion:
     failed: bool = False
 
 
-def _tree(roots: list[Node], replies: list[Comment], make, outs: dict) -> None:
+def _tree(roots: list[Node], replies: list, make) -> None:
     """Hang replies under their parents, nesting at most SHOWN_DEPTH levels deep."""
     nodes = {n.comment.id: n for n in roots}
     for c in replies:
@@ -262,11 +426,22 @@ def _tree(roots: list[Node], replies: list[Comment], make, outs: dict) -> None:
         host = parent if parent.level < service.SHOWN_DEPTH else (parent.container or parent)
         n.level = min(parent.level + 1, service.SHOWN_DEPTH)
         if parent.level >= service.SHOWN_DEPTH:
-            author = outs[parent.comment.id]["author"]
-            n.reply_to = author["display_name"] if author else None
+            n.reply_to = parent.out.author.display_name if parent.out.author else None
         n.container = host
         host.children.append(n)
         nodes[c.id] = n
+
+
+@lru_cache(maxsize=4)
+def _idea_statements(viewer: bool):
+    roots = [_C.idea_id == bindparam("idea_id"), _C.parent_id.is_(None)]
+    page = (select(_C.id).where(*roots).order_by(_C.created_at, _C.id).limit(bindparam("limit"))
+            .offset(bindparam("offset")).subquery("page"))
+    shown = select(page.c.id).cte("shown")
+    replies = (_shown_select(viewer).where(_C.root_id.in_(select(shown.c.id)))
+               .order_by(_C.created_at, _C.id).limit(REPLY_LIMIT).subquery("replies"))
+    return (select(func.count()).where(*roots),
+            union_all(_shown_select(viewer).where(_C.id.in_(select(shown.c.id))), select(*replies.c)))
 
 
 def build_idea(session: Session, *, idea, user: User | None, page: int = 1,
@@ -275,25 +450,26 @@ def build_idea(session: Session, *, idea, user: User | None, page: int = 1,
     now = now or utcnow()
     refusal = policy.idea_comment_refusal(user, idea, now)
     may = refusal is None
-    query = select(Comment).where(Comment.idea_id == idea.id, Comment.parent_id.is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    roots = list(session.exec(query.order_by(Comment.created_at, Comment.id)
-                              .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all())
-    ids = [c.id for c in roots]
-    replies = list(session.exec(select(Comment).where(Comment.root_id.in_(ids))
-                                .order_by(Comment.created_at, Comment.id).limit(REPLY_LIMIT)).all()) if ids else []
-    outs = {o["id"]: o for o in service.comments_out(session, roots + replies, user)}
+    total_q, comments_q = _idea_statements(user is not None)
+    values = {"idea_id": idea.id, "viewer_id": user.id if user else None, "limit": PER_PAGE,
+              "offset": (page - 1) * PER_PAGE}
+    connection = session.connection()
+    total = connection.execute(total_q, values).scalar_one()
+    rows = [_row(r) for r in connection.execute(comments_q, values)] if total else []
+    roots = sorted((c for c in rows if c.parent_id is None), key=lambda c: (c.created_at, c.id))
+    replies = sorted((c for c in rows if c.parent_id is not None), key=lambda c: (c.created_at, c.id))
+    edit_seconds = int(service.EDIT_WINDOW.total_seconds())
 
-    def make(c: Comment) -> Node:
-        visible = outs[c.id]["status"] == "visible"
-        return Node(comment=c, out=outs[c.id],
-                    may_edit=policy.may_edit(user, c, now, int(service.EDIT_WINDOW.total_seconds())),
+    def make(c: ShownComment) -> Node:
+        out = _out(c, user)
+        visible = out.status == "visible"
+        return Node(comment=c, out=out, may_edit=policy.may_edit(user, c, now, edit_seconds),
                     may_withdraw=visible and policy.may_withdraw(user, c),
                     may_hide=visible and policy.may_hide(user, c), may_reply=may and visible,
                     may_vote=may and visible and not (user is not None and c.author_id == user.id))
 
     threads = [make(c) for c in roots]
-    _tree(threads, replies, make, outs)
+    _tree(threads, replies, make)
     support = votes.counts(session, target=VoteTarget.idea, target_id=idea.id, user=user)
     return IdeaDiscussion(idea_id=idea.id, threads=threads, total=total, page=page,
                           pages=max(1, -(-total // PER_PAGE)), support=support, may_comment=may,
