@@ -114,7 +114,8 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
         if not writer:
             @event.listens_for(engine, "begin")
             def _sqlite_begin(conn):
-                conn.exec_driver_sql("BEGIN")
+                if not conn.get_execution_options().get(_ONE_STATEMENT):  # see lookup_session
+                    conn.exec_driver_sql("BEGIN")
 
             return engine
 
@@ -177,6 +178,7 @@ def _check_alive(dbapi_conn, _record, _proxy) -> None:
 
 
 _engines: dict[bool | str, Engine] = {}
+_ONE_STATEMENT = "qw_one_statement"
 
 
 def get_engine(writer: bool = False) -> Engine:
@@ -231,8 +233,8 @@ def lookup_session() -> Session:
     once, so no connection is held while the request waits for a thread. On PostgreSQL in autocommit mode:
     no BEGIN and ROLLBACK round trips around the one query."""
     if "lookup" not in _engines:
-        engine = get_engine()
-        _engines["lookup"] = (engine if engine.dialect.name == "sqlite"
+        engine = get_engine()  # on SQLite no BEGIN either: one SELECT is consistent by itself
+        _engines["lookup"] = (engine.execution_options(**{_ONE_STATEMENT: True}) if engine.dialect.name == "sqlite"
                               else engine.execution_options(isolation_level="AUTOCOMMIT"))  # same pool
     return AppSession(_engines["lookup"], expire_on_commit=False)
 

@@ -2,8 +2,11 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import func
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -221,24 +224,48 @@ def _addresses(session: Session, version_ids: list[int]) -> dict[int, list[int]]
 
 
 def paragraphs_of(session: Session, version_id: int) -> list[Paragraph]:
-    return list(session.exec(select(Paragraph).where(Paragraph.version_id == version_id)
-                             .order_by(Paragraph.position)).all())
+    """The paragraphs of a version, read once per session (a published version's paragraphs never change)."""
+    known = session.info.setdefault("qw_paragraphs", {})
+    if version_id not in known:
+        known[version_id] = list(session.exec(select(Paragraph).where(Paragraph.version_id == version_id)
+                                              .order_by(Paragraph.position)).all())
+    return known[version_id]
+
+
+@lru_cache
+def _section_view_query():
+    """Section, chapter, document, the wanted version (the current one without :number), its publisher, the
+    section's numbers in the document and the comments the version takes up: one query, built once."""
+    other_chapter, other_section, publisher = aliased(Chapter), aliased(Section), aliased(User)
+    chapter_number = (select(func.count()).select_from(other_chapter).where(
+        other_chapter.document_id == Chapter.document_id,
+        or_(other_chapter.position < Chapter.position,
+            and_(other_chapter.position == Chapter.position, other_chapter.id <= Chapter.id))).scalar_subquery())
+    section_number = (select(func.count()).select_from(other_section).where(
+        other_section.chapter_id == Section.chapter_id,
+        or_(other_section.position < Section.position,
+            and_(other_section.position == Section.position, other_section.id <= Section.id))).scalar_subquery())
+    addresses = (select(func.aggregate_strings(cast(VersionAddress.comment_id, String), ","))
+                 .where(VersionAddress.version_id == SectionVersion.id).scalar_subquery())
+    wanted = func.coalesce(bindparam("number", type_=Integer), Section.current_number)
+    return (sa_select(Section, Chapter, Document, SectionVersion, publisher, chapter_number, section_number, addresses)
+            .join(Chapter, Chapter.id == Section.chapter_id).join(Document, Document.id == Chapter.document_id)
+            .outerjoin(SectionVersion, (SectionVersion.section_id == Section.id) & (SectionVersion.number == wanted))
+            .outerjoin(publisher, publisher.id == SectionVersion.published_by_id)
+            .where(Section.id == bindparam("section_id")))
 
 
 def section_view(session: Session, *, section_id: int, number: int | None = None) -> SectionView:
-    """The section with one version (the current one unless `number` is given); bounded queries."""
-    section = get_section(session, section_id)
-    chapter = get_chapter(session, section.chapter_id)
-    document = session.get(Document, chapter.document_id)
-    label = f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
-    wanted = number if number is not None else section.current_number
-    version = get_version(session, section_id, wanted) if number is not None else (
-        _version(session, section_id, wanted) if wanted else None)
-    paragraphs = paragraphs_of(session, version.id) if version else []
-    publisher = session.get(User, version.published_by_id) if version and version.published_by_id else None
-    addresses = _addresses(session, [version.id]).get(version.id, []) if version else []
-    return SectionView(section=section, chapter=chapter, document=document, label=label, version=version,
-                       paragraphs=paragraphs, publisher=publisher, addresses=addresses,
+    """The section with one version (the current one unless `number` is given): two queries."""
+    row = session.execute(_section_view_query(), {"section_id": section_id, "number": number}).first()
+    if row is None:
+        raise NotFound(_("Diesen Abschnitt gibt es nicht."))
+    section, chapter, document, version, publisher, chapter_number, section_number, addresses = row
+    if version is None and number is not None:
+        raise NotFound(_("Diese Fassung gibt es nicht."))
+    return SectionView(section=section, chapter=chapter, document=document, label=f"{chapter_number}.{section_number}",
+                       version=version, paragraphs=paragraphs_of(session, version.id) if version else [],
+                       publisher=publisher, addresses=sorted(int(a) for a in addresses.split(",")) if addresses else [],
                        is_current=version is not None and version.number == section.current_number)
 
 

@@ -27,8 +27,8 @@ Lead = Annotated[User, Depends(require_roles(Role.lead))]
 def section_extension(request: Request, session: Session, section: Section, version: SectionVersion,
                       user: User | None, is_current: bool) -> dict:
     """Context for the section page: the comments this version took up, and the responses beside comments."""
-    return {"outcome": service.taken_up(session, version=version, viewer=user),
-            "responses": service.section_responses(session, section_id=section.id)}
+    outcome, responses = service.section_page(session, version=version, viewer=user)
+    return {"outcome": outcome, "responses": responses}
 
 
 SECTION_EXTENSIONS.append(section_extension)

@@ -8,8 +8,10 @@ Other domains build on `contribution_filters` (which comments and ideas of a rou
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, literal_column, union_all, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -332,14 +334,6 @@ def shown(session: Session, responses: dict[tuple[str, int], Response]) -> dict[
     return result
 
 
-def section_responses(session: Session, *, section_id: int) -> dict[int, Shown]:
-    """{comment id: response} for the visible comments of a section that have one (for the section page)."""
-    rows = session.exec(select(Response).join(Comment, Comment.id == Response.comment_id)
-                        .where(Comment.section_id == section_id, Response.is_current.is_(True),
-                               Comment.hidden_at.is_(None))).all()
-    return {key[1]: s for key, s in shown(session, {("comment", r.comment_id): r for r in rows}).items()}
-
-
 def shown_one(session: Session, *, kind: str, target_id: int) -> Shown | None:
     """The current response of one visible contribution, as shown beside it (None when hidden or none)."""
     try:
@@ -350,28 +344,72 @@ def shown_one(session: Session, *, kind: str, target_id: int) -> Shown | None:
     return shown(session, {(kind, target_id): response})[(kind, target_id)] if response else None
 
 
+@dataclass(slots=True)
+class OutcomeComment:
+    """What "Was aus den Beiträgen wurde" shows of a comment."""
+
+    id: int
+    created_at: datetime
+    hidden_at: datetime | None
+    erased: bool
+    html: str
+
+
 @dataclass
 class TakenUp:
-    comment: Comment
+    comment: OutcomeComment
     author: str
     response: Shown | None
 
 
-def taken_up(session: Session, *, version: SectionVersion, viewer: User | None) -> list[TakenUp]:
-    """"Was aus den Beiträgen wurde": the comments this version takes up, with their responses."""
-    query = (select(Comment).join(VersionAddress, VersionAddress.comment_id == Comment.id)
-             .where(VersionAddress.version_id == version.id, Comment.section_id == version.section_id,
-                    Comment.withdrawn_at.is_(None))
-             .order_by(Comment.created_at, Comment.id))
-    if not policy.sees_hidden(viewer):
-        query = query.where(Comment.hidden_at.is_(None))
-    comments = list(session.exec(query).all())
-    if not comments:
-        return []
-    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))}
-    responses = shown(session, current_map(session, comment_ids=[c.id for c in comments]))
-    return [TakenUp(comment=c, author=author_label(people.get(c.author_id)),
-                    response=responses.get(("comment", c.id))) for c in comments]
+_R, _CM, _U = Response.__table__.c, Comment.__table__.c, User.__table__.c
+_SV, _VA = SectionVersion.__table__.c, VersionAddress.__table__.c
+
+
+@lru_cache
+def _section_page_query():
+    """Rows of (taken up?, comment, author, current response, its version) in one statement: the current responses
+    to the section's visible comments, and the comments the version takes up (with their responses)."""
+    columns = (_CM.id, _CM.created_at, _CM.hidden_at, _CM.erased, _CM.html, _U.display_name, _U.organisation,
+               _U.role, _U.deleted_at, _R.id, _R.status, _R.text, _R.created_at, _R.revision, _SV.number,
+               _SV.section_id)
+    responded = (sa_select(literal_column("0"), *columns)
+                 .select_from(Response.__table__.join(Comment.__table__, _CM.id == _R.comment_id))
+                 .outerjoin(User.__table__, _U.id == _CM.author_id)
+                 .outerjoin(SectionVersion.__table__, _SV.id == _R.version_id)
+                 .where(_CM.section_id == bindparam("section_id"), _R.is_current.is_(True), _CM.hidden_at.is_(None)))
+    taken_up = (sa_select(literal_column("1"), *columns)
+                .select_from(VersionAddress.__table__.join(Comment.__table__, _CM.id == _VA.comment_id))
+                .outerjoin(Response.__table__, (_R.comment_id == _CM.id) & _R.is_current.is_(True))
+                .outerjoin(User.__table__, _U.id == _CM.author_id)
+                .outerjoin(SectionVersion.__table__, _SV.id == _R.version_id)
+                .where(_VA.version_id == bindparam("version_id"), _CM.section_id == bindparam("section_id"),
+                       _CM.withdrawn_at.is_(None)))
+    return union_all(responded, taken_up)
+
+
+def section_page(session: Session, *, version: SectionVersion, viewer: User | None
+                 ) -> tuple[list[TakenUp], dict[int, Shown]]:
+    """For the section page, in one query: "Was aus den Beiträgen wurde" (the comments this version takes up, with
+    their responses; hidden ones only for those who may see them) and {comment id: response} for the section's
+    visible comments that have one."""
+    sees_hidden = policy.sees_hidden(viewer)
+    outcome, responses = [], {}
+    rows = session.connection().execute(_section_page_query(), {"section_id": version.section_id,
+                                                                "version_id": version.id})
+    for (kind, cid, created_at, hidden_at, erased, html, name, organisation, role, deleted_at, rid, status, text,
+         responded_at, revision, number, section_id) in rows:
+        response = Shown(status=status, status_label=status_label(status), text=text, version_number=number,
+                         section_id=section_id, created_at=responded_at, revision=revision) if rid else None
+        if kind == 0:
+            responses[cid] = response
+        elif hidden_at is None or sees_hidden:
+            author = None if name is None else User(display_name=name, organisation=organisation, role=role,
+                                                    deleted_at=deleted_at)
+            outcome.append(TakenUp(comment=OutcomeComment(cid, created_at, hidden_at, erased, html),
+                                   author=author_label(author), response=response))
+    outcome.sort(key=lambda t: (t.comment.created_at, t.comment.id))
+    return outcome, responses
 
 
 @dataclass

@@ -13,9 +13,13 @@ from datetime import timedelta
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 
+from app import db
 from app.accounts.passwords import hash_password
 from app.db import utcnow
+from app.discussion.models import Comment, Vote
+from app.documents.models import Chapter, Document, Paragraph, Section, SectionVersion
 from app.models import metadata
+from app.rounds.models import Round, RoundSection
 from app.web.markdown import blocks, render
 
 BATCH = 5000
@@ -280,3 +284,80 @@ def generate(url: str, plan: Plan) -> dict:
             "sections": plan.sections, "versions": len(versions), "hot_section": HOT_SECTION,
             "hot_version": hot_version, "writers": ids.experts[plan.readers:], "readers": ids.experts[:plan.readers],
             "comment_ids": len(comments)}
+
+
+# --- the section page benchmark's database (tests/benchmarks/test_section_page_benchmark.py and the query-count test)
+
+PAGE_SECTIONS = 200
+PAGE_PARAGRAPHS = 4
+PAGE_HOT = 1  # the section the page benchmark reads
+PAGE_BODIES = ["Der Absatz beschreibt die Lage im **Quartier** gut, aber Angebote für Ältere fehlen.",
+               "Wir unterstützen das. Wichtig ist eine feste Ansprechperson vor Ort.",
+               "Bitte ergänzen: Begegnungsorte müssen *barrierefrei* sein."]
+
+
+def fill_section_page(total_comments: int, author_id: int, reader_id: int) -> None:
+    """Through the app's engine (the test database): 200 sections; section PAGE_HOT shows 50 comments (20 threads
+    with a reply each on its current version 2, 5 on version 1); the rest of `total_comments` is spread over the
+    other sections. The reader has voted on some of the shown comments."""
+    now = db.utcnow()
+    html = {b: render(b) for b in PAGE_BODIES}
+    with db.new_session(writer=True) as s:
+        s.add(Document(id=1, slug="rahmenkonzeption", title="Rahmenkonzeption"))
+        s.flush()
+        s.execute(insert(Chapter), [{"id": c, "document_id": 1, "position": c, "title": f"Kapitel {c}"}
+                                    for c in range(1, 11)])
+        sections, versions, paragraphs = [], [], []
+        vid = 0
+        current = {}
+        for sid in range(1, PAGE_SECTIONS + 1):
+            numbers = (1, 2) if sid == PAGE_HOT else (1,)
+            sections.append({"id": sid, "chapter_id": (sid - 1) % 10 + 1, "position": (sid - 1) // 10 + 1,
+                             "title": f"Abschnitt {sid}", "current_number": numbers[-1], "created_at": now})
+            for number in numbers:
+                vid += 1
+                texts = [f"Absatz {p} von Abschnitt {sid}, Fassung {number}: Quartiere gemeinsam gestalten."
+                         for p in range(1, PAGE_PARAGRAPHS + 1)]
+                body = "\n\n".join(texts)
+                versions.append({"id": vid, "section_id": sid, "number": number, "title": f"Abschnitt {sid}",
+                                 "body": body, "html": render(body), "change_summary": "", "published_at": now})
+                paragraphs += [{"version_id": vid, "position": p, "anchor": f"s{sid}p{p}", "text": t,
+                                "html": f"<p>{t}</p>"} for p, t in enumerate(texts, start=1)]
+                current[sid] = vid
+        s.execute(insert(Section), sections)
+        s.execute(insert(SectionVersion), versions)
+        s.execute(insert(Paragraph), paragraphs)
+        s.add(Round(id=1, document_id=1, title="Runde", opens_at=now - timedelta(days=1),
+                    closes_at=now + timedelta(days=9), audience="experts", state="planned"))
+        s.flush()
+        s.execute(insert(RoundSection), [{"round_id": 1, "section_id": sid} for sid in range(1, PAGE_SECTIONS + 1)])
+
+        rows: list[dict] = []
+
+        def add(section, version, parent=None, anchor=None):
+            body = PAGE_BODIES[len(rows) % 3]
+            rows.append({"id": len(rows) + 1, "section_version_id": version, "section_id": section,
+                         "paragraph_anchor": parent["paragraph_anchor"] if parent else anchor,
+                         "parent_id": parent["id"] if parent else None, "root_id": parent["id"] if parent else None,
+                         "depth": 1 if parent else 0, "round_id": 1, "author_id": author_id,
+                         "alignment": ("support", "objection", "note")[len(rows) % 3], "body": body,
+                         "html": html[body], "created_at": now - timedelta(seconds=total_comments - len(rows)),
+                         "erased": False, "up_count": 0, "down_count": 0})
+            return rows[-1]
+
+        for number_vid, threads in ((current[PAGE_HOT] - 1, 5), (current[PAGE_HOT], 20)):
+            for t in range(threads):
+                root = add(PAGE_HOT, number_vid, anchor=f"s{PAGE_HOT}p{t % PAGE_PARAGRAPHS + 1}" if t % 2 else None)
+                add(PAGE_HOT, number_vid, parent=root)
+        other = 2
+        while len(rows) < total_comments:
+            root = add(other, current[other], anchor=f"s{other}p{len(rows) % PAGE_PARAGRAPHS + 1}")
+            if len(rows) < total_comments:
+                add(other, current[other], parent=root)
+            other = other % PAGE_SECTIONS + 1 if other < PAGE_SECTIONS else 2
+        for start in range(0, len(rows), BATCH):
+            s.execute(insert(Comment), rows[start:start + BATCH])
+        votes = [{"user_id": reader_id, "comment_id": c["id"], "value": 1, "created_at": now, "updated_at": now}
+                 for c in rows[:50:3]]
+        s.execute(insert(Vote), votes)
+        s.commit()
