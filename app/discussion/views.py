@@ -190,7 +190,7 @@ def _sort_key(sort: str, positions: dict[str, int] | None):
     if sort == "top":
         return lambda c: (-(c.up_count - c.down_count), -c.created_at.timestamp(), -c.id)
     if sort == "paragraph":
-        return lambda c: (c.paragraph_anchor is not None, c.paragraph_anchor or "", c.created_at, c.id)
+        return lambda c: (c.paragraph_anchor is None, c.paragraph_anchor or "", c.created_at, c.id)
     return lambda c: (-c.created_at.timestamp(), -c.id)
 
 

@@ -208,3 +208,36 @@ def test_moderator_hides_from_the_thread_with_a_reason(client):
     client.cookies.clear()
     public = client.get(f"/abschnitte/{sid}").text
     assert "Werbung für meinen Laden" not in public and "von der Moderation ausgeblendet" in public
+
+
+def test_every_sort_orders_threads_and_earlier_threads(client):
+    """The page reads a page of threads per sort and shows them in that order, current and earlier versions."""
+    lead = f.lead()
+    sid = f.section(lead)
+    f.round_([sid], actor=lead)
+    first = f.anchors(sid)
+    h = api_token(client, make_user("expert"))
+    _comment(client, sid, h, body="Alt ganzer Abschnitt")
+    _comment(client, sid, h, body="Alt Absatz zwei", paragraph=first[1])
+    _comment(client, sid, h, body="Alt Absatz eins", paragraph=first[0])
+    f.publish(sid, [f.PARAGRAPHS[0] + " Ergänzt um Begegnungsorte.", *f.PARAGRAPHS[1:]], actor=lead)
+    second = f.anchors(sid)
+    top = _comment(client, sid, h, body="Neu Absatz zwei", paragraph=second[1])
+    _comment(client, sid, h, body="Neu ganzer Abschnitt")
+    _comment(client, sid, h, body="Neu Absatz eins", paragraph=second[0])
+    voter = api_token(client, make_user("expert"))
+    assert client.put("/api/v1/votes", json={"target": "comment", "target_id": top, "value": 1},
+                      headers=voter).status_code == 200
+
+    def order(sort: str) -> list[str]:
+        html = client.get(f"/abschnitte/{sid}?sort={sort}").text
+        return re.findall(r"<p>((?:Neu|Alt) [^<]*)</p>", html)
+
+    assert order("new") == ["Neu Absatz eins", "Neu ganzer Abschnitt", "Neu Absatz zwei",
+                            "Alt Absatz eins", "Alt Absatz zwei", "Alt ganzer Abschnitt"]
+    assert order("top")[:3] == ["Neu Absatz zwei", "Neu Absatz eins", "Neu ganzer Abschnitt"]
+    # By paragraph: the whole section first, then paragraphs 1 and 2 (the current version's positions); earlier
+    # versions' threads by their anchors, those without an anchor last.
+    old = [text for _anchor, text in sorted([(first[0], "Alt Absatz eins"), (first[1], "Alt Absatz zwei")])]
+    assert order("paragraph") == ["Neu ganzer Abschnitt", "Neu Absatz eins", "Neu Absatz zwei", *old,
+                                  "Alt ganzer Abschnitt"]
