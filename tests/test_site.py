@@ -107,3 +107,11 @@ def test_openapi_and_interactive_docs(client):
     assert "/api/v1/districts" in spec["paths"] and "/api/v1/tokens" in spec["paths"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "/static/js/api-docs.js" in docs.text
+
+
+def test_flash_message_from_the_cookie_is_text_never_markup(client):
+    client.cookies.set("qw_flash", "%3Cscript%3Ealert(1)%3C%2Fscript%3E%20100%25")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 100%" in page.text

@@ -91,7 +91,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "locale": i18n.current_locale.get(),
-        "flash": unquote(request.cookies.get(FLASH_COOKIE, ""))[:300],
+        # Translated here and escaped by the template: the cookie is the visitor's input, never markup.
+        "flash": i18n.gettext(unquote(request.cookies.get(FLASH_COOKIE, ""))[:300]),
         **(context or {}),
     }
     kwargs = {"block_name": block} if block and htmx.wants_fragment(request) else {}
