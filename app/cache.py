@@ -1,40 +1,332 @@
-"""The content generation: one number in the database that every content-changing commit increases.
+"""What a write ends in the page cache: per-key generations, bumped at commit by one rule.
 
-Cached anonymous pages are valid while the generation is unchanged. Because the number lives in the
-database and is raised inside the writing transaction, a change made through one worker or host is seen
-by every other at once. Bookkeeping tables (sessions, rate limits, outbox) do not count as content.
+A cached page depends on a few keys, named from its address (`page_keys`): every page on `site`, a
+section's pages on `section:<id>`, an idea's on `idea:<id>`, a comment's on `comment:<id>`, every other page
+(overviews, lists, maps, reports) on `lists`. Each key has a row in `cache_key` with a generation; a cached
+copy is valid while the generations of its keys are what they were when it was rendered.
+
+Every content write is seen at commit: the rows the session flushed and the rows its UPDATE/INSERT/DELETE
+statements name (`_collect`). `keys_for`, THE RULE below, maps each changed row to the keys of the pages that
+show it; `_before_commit` raises those keys' generations in the same transaction. So a change made through
+one worker or host is seen by every other at once, and no row is written by every write (a vote changes
+only its section's key). Rows the rule cannot place end `site`, i.e. every page: safe, and rare (structure,
+rounds, accounts). A change that hides or erases text also raises the key's `urgent` count: no reader gets
+a copy older than that, even within the staleness bound of app/web/pagecache.py.
 """
 
 import asyncio
 import atexit
 import contextlib
+import re
 import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from sqlalchemy import event, text
+from sqlalchemy import BigInteger, Column, String, event, inspect, text
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, TextClause
 from sqlmodel import Field, SQLModel
 
 from app.db import get_engine
 
-BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "site_state"}
-_KEY = "qw_changed_tables"
+SITE, LISTS = "site", "lists"
+# Tables that no cached page shows (sessions, rate limits, mail, this table; invitations are admin pages).
+BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", "invitation"}
+COUNTERS = {"up_count", "down_count"}   # a comment's vote counts: shown on its own page, in no list
+URGENT = {"hidden_at", "erased"}        # text taken down: no copy may outlive it, not even a stale one
+_NOTHING = object()
 
 
-class SiteState(SQLModel, table=True):
-    __tablename__ = "site_state"
+class CacheKey(SQLModel, table=True):
+    __tablename__ = "cache_key"
 
-    id: int = Field(default=1, primary_key=True)
-    generation: int = 0
-
-
-GENERATION_SQL = "SELECT generation FROM site_state WHERE id = 1"
-_BUMP = text("UPDATE site_state SET generation = generation + 1 WHERE id = 1")
+    key: str = Field(sa_column=Column(String(80), primary_key=True))
+    generation: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    urgent: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
 
 
-def current_generation() -> int:
-    with get_engine().connect() as conn:
-        value = conn.execute(text(GENERATION_SQL)).scalar()
-    return int(value or 0)
+# --- which keys a page depends on ----------------------------------------------------------------
+
+_PAGES = [(re.compile(r"^/(?:abschnitte|api/v1/sections)/(\d+)(?:/|$)"), "section"),
+          (re.compile(r"^/(?:ideen|api/v1/ideas)/(\d+)(?:/|$)"), "idea"),
+          (re.compile(r"^/(?:beitraege|api/v1/comments)/(\d+)(?:/|$)"), "comment")]
+# Pages that show every contribution of a round with its vote counts, and vote counts on their own: they would
+# need a key every vote raises, so they are not cached.
+_UNCACHED = re.compile(r"^/runden/\d+/abwaegung|^/api/v1/votes")
+
+
+def page_keys(path: str) -> tuple[str, ...] | None:
+    """The keys a page at this address depends on; None: not cached."""
+    if _UNCACHED.match(path):
+        return None
+    for pattern, kind in _PAGES:
+        found = pattern.match(path)
+        if found:
+            return SITE, f"{kind}:{int(found.group(1))}"
+    return SITE, LISTS
+
+
+# --- THE RULE: which keys a changed row ends ------------------------------------------------------
+
+@dataclass
+class Change:
+    """A changed row as far as known: column values (new, or as loaded) and which columns changed."""
+
+    table: str
+    values: dict
+    changed: set[str] = field(default_factory=set)
+    old: dict = field(default_factory=dict)  # earlier values of changed columns, where known
+
+
+class _Unknown(Exception):
+    """The rule cannot tell which pages show the row: it ends every page."""
+
+
+def keys_for(change: Change, find) -> set[str]:
+    """The keys of the pages that show this row. `find(table, id)` gives another row's columns (or raises
+    _Unknown): a vote names its comment, a paragraph its version, and so on."""
+    t, row = change.table, change.values
+
+    def get(name: str, table: str = t):  # a column of this row, looked up by id if the change lacks it
+        if name in row:
+            return row[name]
+        return find(table, row.get("id")).get(name)
+
+    def comment(comment_id) -> set[str]:  # a comment's own pages and its section's or idea's
+        c = find("comment", comment_id)
+        where = f"section:{c['section_id']}" if c.get("section_id") else f"idea:{c['idea_id']}"
+        return {where, f"comment:{comment_id}"}
+
+    def idea(idea_id, section_id=_NOTHING) -> set[str]:  # an idea's page, the lists and maps, its section
+        section_id = find("idea", idea_id).get("section_id") if section_id is _NOTHING else section_id
+        return {f"idea:{idea_id}", LISTS} | ({f"section:{section_id}"} if section_id else set())
+
+    def version(version_id) -> set[str]:
+        return {f"section:{find('section_version', version_id)['section_id']}"}
+
+    def target(r: dict) -> set[str]:  # a row about a comment or an idea (vote, response, flag)
+        return comment(r["comment_id"]) if r.get("comment_id") else idea(r["idea_id"])
+
+    if t in BOOKKEEPING:
+        return set()
+    if t == "comment":
+        keys = comment(get("id")) if "section_id" not in row and "idea_id" not in row else (
+            {f"section:{row['section_id']}" if row.get("section_id") else f"idea:{row['idea_id']}",
+             f"comment:{row.get('id')}"})
+        return keys | ({LISTS} if change.changed - COUNTERS else set())
+    if t == "comment_edit":
+        return comment(get("comment_id"))
+    if t == "vote":
+        named = any(row.get(c) for c in ("section_version_id", "comment_id", "idea_id"))
+        full = row if named else find("vote", row.get("id"))
+        return version(full["section_version_id"]) if full.get("section_version_id") else target(full)
+    if t in ("response", "flag"):
+        return target(row if (row.get("comment_id") or row.get("idea_id")) else find(t, row.get("id"))) | {LISTS}
+    if t == "idea":
+        keys = idea(get("id"), row.get("section_id", _NOTHING))
+        return keys | ({f"section:{change.old['section_id']}"} if change.old.get("section_id") else set())
+    if t == "idea_status_change":
+        return idea(get("idea_id"))
+    if t == "section":  # its pages and the outline; a new title, place or chapter shows on other pages too
+        placed = change.changed & {"title", "position", "chapter_id"}
+        moved = any(change.old.get(c, _NOTHING) != row.get(c) for c in placed)
+        return {f"section:{get('id')}", LISTS} | ({SITE} if moved else set())
+    if t == "draft":
+        return {f"section:{get('section_id')}"}
+    if t == "section_version":
+        return {f"section:{get('section_id')}", LISTS}
+    if t in ("paragraph", "anchor_mapping"):
+        return version(get("version_id")) | {LISTS}
+    if t == "version_address":
+        return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
+    if t in ("edition", "edition_section", "audit_entry"):
+        return {LISTS}
+    return {SITE}  # documents, chapters, rounds, accounts, reference data, anything new
+
+
+# --- collecting the changed rows of a transaction -------------------------------------------------
+
+_CHANGES = "qw_cache_changes"
+
+
+def _record(session: Session, change: Change) -> None:
+    session.info.setdefault(_CHANGES, []).append(change)
+
+
+def _classes() -> dict:
+    if not _classes.cache:
+        _classes.cache.update((m.local_table.name, m.class_) for m in SQLModel._sa_registry.mappers)
+    return _classes.cache
+
+
+_classes.cache = {}
+
+
+def _loaded(session: Session, table: str, row_id) -> dict | None:
+    """The columns of a row this session holds (no SQL)."""
+    cls = _classes().get(table)
+    if cls is None or row_id is None:
+        return None
+    obj = session.identity_map.get(session.identity_key(cls, row_id))
+    return None if obj is None else {k: v for k, v in inspect(obj).dict.items() if not k.startswith("_")}
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _ctx) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__table__", None)
+        if table is None or table.name in BOOKKEEPING:
+            continue
+        state = inspect(obj)
+        values = {k: v for k, v in state.dict.items() if not k.startswith("_")}
+        if obj in session.dirty:
+            changed, old = set(), {}
+            for attr in state.attrs:
+                history = attr.history
+                if history.has_changes():
+                    changed.add(attr.key)
+                    if history.deleted:
+                        old[attr.key] = history.deleted[0]
+            if changed:
+                _record(session, Change(table.name, values, changed, old))
+        else:
+            deleted = obj in session.deleted  # a removed row ends even stale copies; a new one is not urgent
+            _record(session, Change(table.name, values, set(values) | URGENT if deleted else set(values) - URGENT))
+
+
+def _bound(value, params: dict):
+    if isinstance(value, BindParameter):
+        return params.get(value.key, value.value) if value.value is None else value.value
+    return value if isinstance(value, str | int | float | bool | datetime | type(None)) else _NOTHING
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    """An UPDATE, INSERT or DELETE statement: the columns it names with their values (SET, VALUES, and
+    WHERE column = value), completed from the row as this session loaded it."""
+    statement, params = state.statement, state.parameters
+    if state.is_select or (isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() == "SELECT"):
+        return
+    table = getattr(statement, "table", None)
+    name = getattr(table, "name", None)
+    if name in BOOKKEEPING:
+        return
+    if name is None or not isinstance(params, dict | type(None)):
+        _record(state.session, Change("?", {}))  # textual or many rows at once: unknown, ends every page
+        return
+    params = params or {}
+    values, changed = {}, set()
+    try:
+        for column, value in (getattr(statement, "_values", None) or {}).items():
+            key = column if isinstance(column, str) else column.key
+            changed.add(key)
+            if (v := _bound(value, params)) is not _NOTHING:
+                values[key] = v
+        if getattr(statement, "is_insert", False):
+            if not changed:
+                values, changed = dict(params), set(params)
+            changed -= URGENT
+        where = getattr(statement, "whereclause", None)
+        for node in visitors.iterate(where) if where is not None else ():
+            if (isinstance(node, BinaryExpression) and node.operator is operators.eq
+                    and getattr(node.left, "table", None) is table and isinstance(node.right, BindParameter)):
+                values.setdefault(node.left.key, _bound(node.right, params))
+    except Exception:  # a statement shape this does not know: every page
+        _record(state.session, Change("?", {}))
+        return
+    if getattr(statement, "is_delete", False):
+        changed |= URGENT
+    loaded = _loaded(state.session, name, values.get("id"))
+    old = {c: loaded[c] for c in changed if loaded and c in loaded}
+    _record(state.session, Change(name, {**(loaded or {}), **values}, changed, old))
+
+
+def _finder(session: Session):
+    """find(table, id): a row's columns as this session holds them, else from the database."""
+    def find(table: str, row_id) -> dict:
+        if row_id is None or table not in _classes():
+            raise _Unknown
+        row = _loaded(session, table, row_id)
+        if row is None:
+            found = session.execute(text(f'SELECT * FROM "{table}" WHERE id = :id'), {"id": row_id}).first()
+            if found is None:
+                raise _Unknown
+            row = dict(found._mapping)
+        return row
+    return find
+
+
+def changed_keys(session: Session) -> dict[str, bool]:
+    """The keys this transaction ends so far, each with whether it is urgent; clears what was collected."""
+    session.flush()
+    changes = session.info.pop(_CHANGES, [])
+    keys: dict[str, bool] = {}
+    find = _finder(session)
+    for change in changes:
+        try:
+            found = keys_for(change, find)
+        except (_Unknown, KeyError, TypeError):
+            found = {SITE}
+        for key in found:
+            keys[key] = keys.get(key, False) or bool(change.changed & URGENT)
+    session.info.pop(_CHANGES, None)  # what the lookups above may have added
+    return keys
+
+
+_BUMP = ("INSERT INTO cache_key (key, generation, urgent) VALUES {rows} ON CONFLICT (key) DO UPDATE "
+         "SET generation = cache_key.generation + 1, urgent = cache_key.urgent + excluded.urgent")
+
+
+def bump(connection, keys: dict[str, bool]) -> None:
+    """Raise the generations of these keys (in key order: two writers never wait on each other crosswise)."""
+    if not keys:
+        return
+    ordered = sorted(keys)
+    rows = ", ".join(f"(:k{i}, 1, :u{i})" for i in range(len(ordered)))
+    params = {f"k{i}": k for i, k in enumerate(ordered)} | {f"u{i}": int(keys[k]) for i, k in enumerate(ordered)}
+    connection.execute(text(_BUMP.format(rows=rows)), params)
+
+
+def end_every_page(connection) -> None:
+    """For writes that bypass the session (bulk loads, test clean-up): every cached page is stale."""
+    bump(connection, {SITE: True})
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    keys = changed_keys(session)
+    if keys:
+        bump(session, keys)
+        session.info.pop(_CHANGES, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGES, None)
+
+
+# --- reading generations: on connections of the cache's own --------------------------------------
+
+def generations_sql(count: int) -> str:
+    return f"SELECT key, generation, urgent FROM cache_key WHERE key IN ({', '.join('?' * count)})"
+
+
+BOUNDARY_SQL = ("SELECT min(t) FROM (SELECT opens_at AS t FROM round WHERE opens_at > ? "
+                "UNION ALL SELECT closes_at FROM round WHERE closes_at > ?) AS later")
+
+
+def _boundary_param(now: datetime, sqlite: bool):
+    naive = now.astimezone(UTC).replace(tzinfo=None)
+    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else naive
+
+
+def _as_utc(value) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 _held_lock = threading.Lock()
@@ -52,12 +344,12 @@ atexit.register(_drop_held)  # closed before the interpreter tears down the driv
 
 
 def local_lookup() -> bool:
-    """Whether the generation can be read on the event loop: SQLite, a local file, no network wait."""
+    """Whether the cache can read on the event loop: SQLite, a local file, no network wait."""
     return get_engine().dialect.name == "sqlite"
 
 
-def local_row(sql: str, params: tuple = ()) -> tuple | None:
-    """One row on a connection kept for the page cache: no pool, no ORM, no pre-ping round trip.
+def local_rows(sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows on a connection kept for the page cache: no pool, no ORM, no pre-ping round trip.
 
     `sql` uses `?` placeholders. On PostgreSQL the connection is in autocommit mode (no transaction left
     open) and this is called from a worker thread; the lock keeps it to one statement at a time.
@@ -74,12 +366,17 @@ def local_row(sql: str, params: tuple = ()) -> tuple | None:
         try:
             cursor = _held[1].cursor()
             cursor.execute(sql if sqlite else sql.replace("?", "%s"), params)
-            row = cursor.fetchone()
+            rows = cursor.fetchall()
             cursor.close()
         except Exception:
             _drop_held()
             raise
-    return tuple(row) if row else None
+    return [tuple(row) for row in rows]
+
+
+def local_row(sql: str, params: tuple = ()) -> tuple | None:
+    rows = local_rows(sql, params)
+    return rows[0] if rows else None
 
 
 ASYNC_CONNECTIONS = 4
@@ -92,8 +389,8 @@ def _finish(conn) -> None:
             conn.pgconn.finish()  # its event loop may be gone: close the socket without awaiting
 
 
-async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tuple | None:
-    """PostgreSQL: one row on one of a few asynchronous connections of the event loop's own (autocommit), so
+async def async_rows(sql: str, params: tuple = (), *, timeout: float = 2.0) -> list[tuple]:
+    """PostgreSQL: rows from one of a few asynchronous connections of the event loop's own (autocommit), so
     a cache hit needs neither a worker thread nor a pooled connection. `sql` uses `?` placeholders."""
     import psycopg
 
@@ -112,51 +409,36 @@ async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tu
                 url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
                 slot["conn"] = await asyncio.wait_for(psycopg.AsyncConnection.connect(url, autocommit=True), timeout)
             cursor = await asyncio.wait_for(slot["conn"].execute(sql.replace("?", "%s"), params), timeout)
-            row = await cursor.fetchone()
+            rows = await cursor.fetchall()
         except BaseException:
             conn, slot["conn"] = slot["conn"], None
             _finish(conn)
             raise
-    return tuple(row) if row else None
+    return [tuple(row) for row in rows]
 
 
-async def current_generation_async() -> int:
-    row = await async_row(GENERATION_SQL)
-    return int(row[0] if row else 0)
+async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tuple | None:
+    rows = await async_rows(sql, params, timeout=timeout)
+    return rows[0] if rows else None
 
 
-def current_generation_local() -> int:
-    row = local_row(GENERATION_SQL)
-    return int(row[0] if row else 0)
+async def _rows(sql: str, params: tuple = ()) -> list[tuple]:
+    # Never a blocking wait on the event loop for a pooled connection that only the waiting requests could
+    # give back (it deadlocks): SQLite on the kept connection right here, PostgreSQL asynchronously.
+    if local_lookup():
+        return local_rows(sql, params)
+    return await async_rows(sql, params)
 
 
-def _mark(session: Session, tables: set[str]) -> None:
-    session.info.setdefault(_KEY, set()).update(tables)
+async def generations(keys: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The current generations and urgent counts of these keys (0 for keys never raised)."""
+    found = {row[0]: (int(row[1]), int(row[2])) for row in await _rows(generations_sql(len(keys)), keys)}
+    pairs = [found.get(key, (0, 0)) for key in keys]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _ctx) -> None:
-    tables = {obj.__table__.name for obj in (*session.new, *session.dirty, *session.deleted)
-              if hasattr(obj, "__table__")}
-    _mark(session, tables)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state: ORMExecuteState) -> None:
-    if not state.is_select:  # an ORM or textual write; unknown targets count as content
-        table = getattr(state.statement, "table", None)
-        _mark(state.session, {getattr(table, "name", "?")})
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    session.flush()
-    changed = session.info.pop(_KEY, set()) - BOOKKEEPING
-    if changed:
-        session.execute(_BUMP)
-        session.info.pop(_KEY, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_KEY, None)
+async def next_round_boundary(now: datetime) -> datetime | None:
+    """The next moment a round opens or closes: pages that show rounds change then without a write."""
+    param = _boundary_param(now, local_lookup())
+    row = await _rows(BOUNDARY_SQL, (param, param))
+    return _as_utc(row[0][0]) if row else None

@@ -44,7 +44,8 @@ def create_app() -> FastAPI:
     if get_settings().page_cache:
         # inner: sees the locale and CSRF token the security middleware set; logged-in pages per person
         app.add_middleware(PageCache, session_user=session_user_id, session_user_local=session_user_id_local,
-                           session_user_async=session_user_id_async)
+                           session_user_async=session_user_id_async,
+                           stale_seconds=get_settings().page_cache_stale_seconds)
     app.add_middleware(SecurityMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # outermost: text over 1 KB, gzipped
     problems.install(app)

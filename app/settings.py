@@ -37,7 +37,10 @@ class Settings(BaseSettings):
     # Threads per worker for the synchronous routes. Few: the work is CPU-bound under the GIL, and every extra
     # thread makes the others wait longer for it (measured: writes/s drop by a quarter from 2 to 8 threads; 2 did best).
     worker_threads: int = 2
-    page_cache: bool = True  # anonymous pages served from memory while the content is unchanged
+    page_cache: bool = True  # pages served from memory while what they show is unchanged (app/cache.py)
+    # How much older than the newest write an anonymous reader's cached page may be (seconds; 0: never older).
+    # Hidden or erased text is never served from an older copy; logged-in readers always get a current one.
+    page_cache_stale_seconds: float = 1.0
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> "Settings":

@@ -14,18 +14,20 @@ os.environ["QW_DATABASE_URL"] = TEST_DB_URL
 os.environ["QW_ENVIRONMENT"] = "test"
 os.environ["QW_SECRET_KEY"] = "test-secret"
 os.environ["QW_BASE_URL"] = "http://testserver"
+# Cached pages are current on every request in the suite; tests of the staleness bound set their own.
+os.environ["QW_PAGE_CACHE_STALE_SECONDS"] = "0"
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
-from app import db, migrate  # noqa: E402
+from app import cache, db, migrate  # noqa: E402
 from app.models import metadata  # noqa: E402
 
 pytest_plugins = ["tests.browser.fixtures"]  # Playwright, the live server and axe-core, shared by all modules
 
-KEEP = {"district", "quarter", "site_state"}
+KEEP = {"district", "quarter", "cache_key"}
 PASSWORD = "richtig-langes-passwort"
 IS_POSTGRES = TEST_DB_URL.startswith("postgresql")
 
@@ -56,7 +58,7 @@ def _truncate() -> None:
         else:
             for t in tables:
                 conn.execute(t.delete())
-        conn.execute(text("UPDATE site_state SET generation = generation + 1"))  # cached pages are stale now
+        cache.end_every_page(conn)  # cached pages are stale now
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,8 @@ from app.web.i18n import gettext as _
 FORMAT = "quartierswerkstatt-export"
 VERSION = 1
 REFERENCE = {"district", "quarter"}
-# Per-database bookkeeping, not content: the page cache's generation counter and rate-limit events.
-SKIP = {"site_state", "rate_limit_event"}
+# Per-database bookkeeping, not content: the page cache's generations and rate-limit events.
+SKIP = {"cache_key", "rate_limit_event"}
 CHUNK = 1000
 MAX_ERRORS = 20
 

@@ -1,18 +1,30 @@
-"""Pages served from memory while the content generation is unchanged; ETag and 304.
+"""Pages served from memory while the keys they depend on are unchanged (app/cache.py); ETag and 304.
 
 GET requests without a pending flash message and without htmx headers are cached: anonymous ones shared by
 all visitors, logged-in ones (session cookie) per person, after the session has been checked in the database
-on every request (so logging out, expiry or a block take effect at once). Any change to content, including a
-person's own votes, role or block, raises the generation and so ends every cached copy. Entries also age out
-after MAX_AGE seconds, so what depends on the clock (a round closing, an edit window) is never long stale.
+on every request (so logging out, expiry or a block take effect at once). Every request reads the current
+generations of its page's keys (one indexed query on a connection of the cache's own) and compares them with
+those the cached copy was rendered at. The answer carries `X-Cache: hit`, `stale` or `miss`.
+
+- Logged-in readers always get a copy that is current: a writer sees their own comment or vote at once.
+- Anonymous readers may get the previous copy while it is at most `stale_seconds` (setting
+  QW_PAGE_CACHE_STALE_SECONDS) older than the newest write, unless text was hidden or erased since (an
+  `urgent` change): during a rush a page is rebuilt at most about once per bound, not on every write.
+- One request per page renders it; concurrent requests for the same page wait for that result.
+- Copies expire after MAX_AGE seconds (what depends on the clock, such as an edit window) and at the next
+  moment a round opens or closes.
+
 The per-visitor CSRF token in a page is swapped for a placeholder when stored and for the visitor's own
-token when served. Bearer-token (API) requests with a token are not cached.
+token when served. Bearer-token (API) requests are not cached.
 """
 
+import asyncio
 import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,82 +40,132 @@ MAX_AGE = 60.0
 SESSION_COOKIE = "qw_session"
 
 
+@dataclass
+class Entry:
+    generations: tuple[int, ...]  # of the page's keys, read before it was rendered
+    urgent: tuple[int, ...]
+    headers: list
+    body: bytes
+    etag: str
+    current_at: float  # monotonic time at which the copy was last known to be current
+    expires: float
+
+
+@dataclass
+class Flight:
+    """A page being rendered by one request; others with the same generations wait for its entry."""
+
+    generations: tuple[int, ...]
+    urgent: tuple[int, ...]
+    done: asyncio.Future
+
+
 class PageCache:
     def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024,
                  session_user: Callable[[str], int | None] | None = None,
                  session_user_local: Callable[[str], int | None] | None = None,
-                 session_user_async: Callable[[str], Awaitable[int | None]] | None = None):
+                 session_user_async: Callable[[str], Awaitable[int | None]] | None = None,
+                 stale_seconds: float = 0.0):
         """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached);
         `session_user_local` the same on SQLite, fast enough to call on the event loop."""
         self.app = app
-        self.entries: OrderedDict[tuple, tuple[int, int, list, bytes, str, float]] = OrderedDict()
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.flights: dict[tuple, Flight] = {}
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.size = 0
+        self.stale_seconds = stale_seconds
         self.session_user = session_user
         self.session_user_local = session_user_local
         self.session_user_async = session_user_async
 
-    def _cacheable(self, scope: Scope) -> tuple[bool, str | None]:
-        """Whether to use the cache, and the session token of a logged-in request."""
+    def _cacheable(self, scope: Scope) -> tuple[tuple[str, ...] | None, str | None]:
+        """The keys of a page to serve from the cache (None: not cached), and the session token if logged in."""
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(SKIP_PREFIXES):
-            return False, None
+            return None, None
         for name, _value in scope["headers"]:
             if name == b"authorization" or name.startswith(b"hx-"):
-                return False, None
+                return None, None
         # Parsed once by the security middleware (outside this one) with the app's own cookie parser: a
         # cookie the app sees as a login must never be taken for an anonymous request here.
         cookies = scope.get("state", {}).get("cookies")
         if cookies is None or "qw_flash" in cookies:
-            return False, None
+            return None, None
         session = cookies.get(SESSION_COOKIE)
         if session is not None and self.session_user is None:
-            return False, None
-        query = scope.get("query_string", b"")
-        return b"lang=" not in query, session
+            return None, None
+        if b"lang=" in scope.get("query_string", b""):
+            return None, None
+        return cache.page_keys(scope["path"]), session
+
+    async def _viewer(self, session: str) -> int | None:
+        try:
+            if self.session_user_local is None:
+                return await anyio.to_thread.run_sync(self.session_user, session)
+            if cache.local_lookup():
+                return self.session_user_local(session)
+            return await self.session_user_async(session)
+        except Exception:  # database unreachable: let the app answer (503) without the cache
+            return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        cacheable, session = self._cacheable(scope)
-        if not cacheable:
+        keys, session = self._cacheable(scope)
+        if keys is None:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         token = state.get("csrf_token", "").encode()
         viewer = None
         if session is not None:
-            try:
-                if self.session_user_local is None:
-                    viewer = await anyio.to_thread.run_sync(self.session_user, session)
-                elif cache.local_lookup():
-                    viewer = self.session_user_local(session)
-                else:
-                    viewer = await self.session_user_async(session)
-            except Exception:  # database unreachable: let the app answer (503) without the cache
-                viewer = None
+            viewer = await self._viewer(session)
             if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached
                 await self.app(scope, receive, send)
                 return
         key = (scope["path"], scope.get("query_string", b""), state.get("locale", "de"), viewer)
         try:
-            # On a connection of its own: SQLite right here (app/cache.py local_row); PostgreSQL on an
-            # asynchronous connection, awaited with a timeout (async_row). Never a blocking wait on the event
-            # loop: for a pooled connection that only the waiting requests could give back, it deadlocks.
-            if cache.local_lookup():
-                generation = cache.current_generation_local()
-            else:
-                generation = await cache.current_generation_async()
+            generations, urgent = await cache.generations(keys)
         except Exception:  # database unreachable: let the app answer (503) without the cache
             await self.app(scope, receive, send)
             return
-        hit = self.entries.get(key)
-        if hit and hit[0] == generation and time.monotonic() - hit[5] < MAX_AGE:
-            self.entries.move_to_end(key)
-            await self._send_cached(scope, send, hit, token)
-            return
+        now = time.monotonic()
+        entry = self.entries.get(key)
+        if entry is not None and now < entry.expires:
+            if entry.generations == generations:
+                entry.current_at = now
+                self.entries.move_to_end(key)
+                await self._send_cached(scope, send, entry, token, b"hit")
+                return
+            if viewer is None and entry.urgent == urgent and now - entry.current_at < self.stale_seconds:
+                await self._send_cached(scope, send, entry, token, b"stale")
+                return
+        flight = self.flights.get(key)
+        if flight is not None and flight.generations == generations and flight.urgent == urgent:
+            shared = await asyncio.shield(flight.done)
+            if shared is not None:
+                await self._send_cached(scope, send, shared, token, b"hit")
+                return
+        flight = self.flights[key] = Flight(generations, urgent, asyncio.get_running_loop().create_future())
+        try:
+            await self._render(scope, receive, send, key, flight, token)
+        finally:
+            if not flight.done.done():
+                flight.done.set_result(None)
+            if self.flights.get(key) is flight:
+                del self.flights[key]
 
+    async def _render(self, scope, receive, send, key, flight: Flight, token: bytes) -> None:
+        try:
+            boundary = await cache.next_round_boundary(datetime.now(UTC))
+        except Exception:
+            await self.app(scope, receive, send)
+            return
         start: dict = {}
         chunks: list[bytes] = []
         passing = False
+        rendered_at = time.monotonic()
+        expires = rendered_at + MAX_AGE
+        if boundary is not None:
+            expires = min(expires, rendered_at + (boundary - datetime.now(UTC)).total_seconds())
 
         async def capture(message: Message) -> None:
             nonlocal passing
@@ -127,42 +189,49 @@ class PageCache:
                     await send(start)
                     await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
                 return
-            await self._finish(key, generation, start, b"".join(chunks), token, send)
+            body = b"".join(chunks)
+            entry = self._entry(flight, start, body, token, rendered_at, expires)
+            self._store(key, entry)
+            flight.done.set_result(entry)
+            headers = [(n, v) for n, v in start.get("headers", []) if n not in (b"etag", b"x-cache")]
+            await send({**start, "headers": [*headers, (b"etag", entry.etag.encode()), (b"x-cache", b"miss")]})
+            await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, capture)
 
-    async def _finish(self, key, generation, start, body, token, send) -> None:
+    @staticmethod
+    def _entry(flight: Flight, start: dict, body: bytes, token: bytes, rendered_at: float, expires: float) -> Entry:
         headers = list(start.get("headers", []))
         stored_body = body.replace(token, PLACEHOLDER) if token else body
         stored_headers = [(n, v) for n, v in headers if n not in (b"set-cookie", b"content-length", b"etag")]
         # From the stored content: the same on every worker, and new whenever the page really changed.
         digest = hashlib.blake2b(stored_body + b"|".join([b"", *(v for _n, v in stored_headers)]),
                                  digest_size=12).hexdigest()
-        etag = f'W/"{digest}"'
-        self._store(key, (generation, 200, stored_headers, stored_body, etag, time.monotonic()))
-        await send({**start, "headers": [*headers, (b"etag", etag.encode())]})
-        await send({"type": "http.response.body", "body": body})
+        return Entry(flight.generations, flight.urgent, stored_headers, stored_body, f'W/"{digest}"',
+                     rendered_at, expires)
 
-    def _store(self, key, entry) -> None:
-        old = self.entries.pop(key, None)
-        if old:
-            self.size -= len(old[3])
+    def _store(self, key, entry: Entry) -> None:
+        old = self.entries.get(key)
+        if old is not None and any(n < o for n, o in zip(entry.generations, old.generations, strict=True)):
+            return  # a render that started before the one already stored: keep the newer copy
+        if old is not None:
+            del self.entries[key]
+            self.size -= len(old.body)
         self.entries[key] = entry
-        self.size += len(entry[3])
+        self.size += len(entry.body)
         while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
             _key, dropped = self.entries.popitem(last=False)
-            self.size -= len(dropped[3])
+            self.size -= len(dropped.body)
 
-    async def _send_cached(self, scope, send, entry, token: bytes) -> None:
-        _generation, status, headers, body, etag, _stored = entry
+    async def _send_cached(self, scope, send, entry: Entry, token: bytes, how: bytes) -> None:
         request_etag = next((v for n, v in scope["headers"] if n == b"if-none-match"), None)
-        out_headers = [*headers, (b"etag", etag.encode())]
-        if request_etag is not None and etag.encode() in request_etag:
+        out_headers = [*entry.headers, (b"etag", entry.etag.encode()), (b"x-cache", how)]
+        if request_etag is not None and entry.etag.encode() in request_etag:
             await send({"type": "http.response.start", "status": 304,
                         "headers": [(n, v) for n, v in out_headers if n not in (b"content-type",)]})
             await send({"type": "http.response.body", "body": b""})
             return
-        payload = body.replace(PLACEHOLDER, token) if token else body
+        payload = entry.body.replace(PLACEHOLDER, token) if token else entry.body
         out_headers.append((b"content-length", str(len(payload)).encode()))
-        await send({"type": "http.response.start", "status": status, "headers": out_headers})
+        await send({"type": "http.response.start", "status": 200, "headers": out_headers})
         await send({"type": "http.response.body", "body": payload})

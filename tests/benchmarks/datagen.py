@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 
-from app import db
+from app import cache, db
 from app.accounts.passwords import hash_password
 from app.db import utcnow
 from app.discussion.models import Comment, Vote
@@ -271,7 +271,7 @@ def generate(url: str, plan: Plan) -> dict:
                           "paragraph", "anchor_mapping", "round", "round_section", "comment", "idea", "vote"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))
-        conn.execute(text("UPDATE site_state SET generation = generation + 1"))
+        cache.end_every_page(conn)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
