@@ -230,7 +230,8 @@ def _on_execute(state: ORMExecuteState) -> None:
         where = getattr(statement, "whereclause", None)
         for node in visitors.iterate(where) if where is not None else ():
             if (isinstance(node, BinaryExpression) and node.operator is operators.eq
-                    and getattr(node.left, "table", None) is table and isinstance(node.right, BindParameter)):
+                    and getattr(getattr(node.left, "table", None), "name", None) == name
+                    and isinstance(node.right, BindParameter)):
                 values.setdefault(node.left.key, _bound(node.right, params))
     except Exception:  # a statement shape this does not know: every page
         _record(state.session, Change("?", {}))
