@@ -14,7 +14,8 @@ from tests.conftest import TEST_DB_URL
 from tests.helpers import PASSWORD, make_user, outbox
 
 ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test", "QW_SECRET_KEY": "test-secret",
-       "QW_PAGE_CACHE": "true", "QW_BASE_URL": "http://testserver", "QW_MAIL_BACKEND": "log"}
+       "QW_PAGE_CACHE": "true", "QW_PAGE_CACHE_STALE_SECONDS": "0", "QW_BASE_URL": "http://testserver",
+       "QW_MAIL_BACKEND": "log"}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,33 @@ def test_a_write_through_one_worker_is_visible_through_the_other_at_once(a_b):
     assert b.get("/api/v1/documents").json()["total"] == 1
     assert "Rahmenkonzeption Zwei" in b.get("/konzeption").text
     assert b.get("/api/v1/documents", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_comment_or_vote_through_one_worker_ends_its_section_on_the_other_and_no_other_section(a_b):
+    from tests.discussion import factories
+
+    a, b = a_b
+    lead = factories.lead()
+    alpha, beta = factories.section(lead, title="Abschnitt Alpha"), factories.section(lead, title="Abschnitt Beta")
+    factories.round_([alpha, beta], audience="experts", actor=lead)
+    experts = [make_user("expert") for _ in range(2)]
+    tokens = [a.post("/api/v1/tokens", json={"email": e.email, "password": PASSWORD}).json()["token"] for e in experts]
+    pages = [f"/abschnitte/{alpha}", f"/abschnitte/{beta}"]
+    for page in pages:
+        b.get(page)
+        assert b.get(page).headers["x-cache"] == "hit"
+    posted = a.post(f"/api/v1/sections/{alpha}/comments", headers={"Authorization": f"Bearer {tokens[0]}"},
+                    json={"body": "Über Worker A geschrieben", "alignment": "note"})
+    assert posted.status_code == 201, posted.text
+    seen = b.get(pages[0])
+    assert seen.headers["x-cache"] == "miss" and "Über Worker A geschrieben" in seen.text
+    assert b.get(pages[1]).headers["x-cache"] == "hit"
+    voted = a.put("/api/v1/votes", headers={"Authorization": f"Bearer {tokens[1]}"},
+                  json={"target": "comment", "target_id": posted.json()["id"], "value": 1})
+    assert voted.status_code == 200, voted.text
+    assert b.get(pages[0]).headers["x-cache"] == "miss"
+    assert b.get(f"/api/v1/sections/{alpha}/comments").json()["items"][0]["up"] == 1
+    assert b.get(pages[1]).headers["x-cache"] == "hit"
 
 
 def test_mail_queued_through_one_worker_is_delivered_once_by_the_outbox_worker(a_b):
