@@ -10,7 +10,9 @@ those the cached copy was rendered at. The answer carries `X-Cache: hit`, `stale
 - Anonymous readers may get the previous copy while it is at most `stale_seconds` (setting
   QW_PAGE_CACHE_STALE_SECONDS) older than the newest write, unless text was hidden or erased since (an
   `urgent` change): during a rush a page is rebuilt at most about once per bound, not on every write.
-- One request per page renders it; concurrent requests for the same page wait for that result.
+- One request per page renders it; concurrent requests for the same page wait for that result. A copy that
+  is half the bound old and no longer current is rendered anew in the background, so anonymous readers
+  rarely wait at all.
 - Copies expire after MAX_AGE seconds (what depends on the clock, such as an edit window) and at the next
   moment a round opens or closes.
 
@@ -58,6 +60,7 @@ class Flight:
     generations: tuple[int, ...]
     urgent: tuple[int, ...]
     done: asyncio.Future
+    started: float
 
 
 class PageCache:
@@ -71,6 +74,7 @@ class PageCache:
         self.app = app
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.flights: dict[tuple, Flight] = {}
+        self.refreshing: set[asyncio.Task] = set()  # background renders (kept referenced while they run)
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.size = 0
@@ -136,22 +140,64 @@ class PageCache:
                 await self._send_cached(scope, send, entry, token, b"hit")
                 return
             if viewer is None and entry.urgent == urgent and now - entry.current_at < self.stale_seconds:
+                if key not in self.flights and now - entry.current_at > self.stale_seconds / 2:
+                    self._refresh(scope, key, generations, urgent)  # renewed before the bound runs out
                 await self._send_cached(scope, send, entry, token, b"stale")
                 return
         flight = self.flights.get(key)
-        if flight is not None and flight.generations == generations and flight.urgent == urgent:
+        if flight is not None and flight.urgent == urgent and (
+                flight.generations == generations  # the render a waiter gets shows what it asked for …
+                or (viewer is None and now - flight.started < self.stale_seconds)):  # … or is recent enough
             shared = await asyncio.shield(flight.done)
             if shared is not None:
                 await self._send_cached(scope, send, shared, token, b"hit")
                 return
-        flight = self.flights[key] = Flight(generations, urgent, asyncio.get_running_loop().create_future())
+        flight = self._flight(key, generations, urgent)
         try:
             await self._render(scope, receive, send, key, flight, token)
         finally:
-            if not flight.done.done():
-                flight.done.set_result(None)
-            if self.flights.get(key) is flight:
-                del self.flights[key]
+            self._land(key, flight)
+
+    def _flight(self, key, generations, urgent) -> Flight:
+        flight = self.flights[key] = Flight(generations, urgent, asyncio.get_running_loop().create_future(),
+                                            time.monotonic())
+        return flight
+
+    def _land(self, key, flight: Flight) -> None:
+        if not flight.done.done():
+            flight.done.set_result(None)
+        if self.flights.get(key) is flight:
+            del self.flights[key]
+
+    def _refresh(self, scope: Scope, key, generations, urgent) -> None:
+        """Render an anonymous page in the background while readers get the previous copy."""
+        flight = self._flight(key, generations, urgent)
+        inner = {**scope, "state": dict(scope.get("state", {})),
+                 "headers": [(n, v) for n, v in scope["headers"] if n != b"if-none-match"]}
+        token = inner["state"].get("csrf_token", "").encode()
+        asked = False
+
+        async def receive() -> Message:
+            nonlocal asked
+            if asked:
+                return {"type": "http.disconnect"}
+            asked = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(_message: Message) -> None:
+            return None
+
+        async def run() -> None:
+            try:
+                await self._render(inner, receive, discard, key, flight, token)
+            except Exception:  # noqa: S110 - a failed refresh leaves the copy to age out; readers render then
+                pass
+            finally:
+                self._land(key, flight)
+                self.refreshing.discard(task)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self.refreshing.add(task)
 
     async def _render(self, scope, receive, send, key, flight: Flight, token: bytes) -> None:
         try:
