@@ -5,9 +5,10 @@ section's pages on `section:<id>`, an idea's on `idea:<id>`, a comment's on `com
 (overviews, lists, maps, reports) on `lists`. Each key has a row in `cache_key` with a generation; a cached
 copy is valid while the generations of its keys are what they were when it was rendered.
 
-Every content write is seen at commit: the rows the session flushed and the rows its UPDATE/INSERT/DELETE
-statements name (`_collect`). `keys_for`, THE RULE below, maps each changed row to the keys of the pages that
-show it; `_before_commit` raises those keys' generations in the same transaction. So a change made through
+Every content write is seen at commit: the rows the session flushed (`_after_flush`) and the rows its
+UPDATE/INSERT/DELETE statements name (`_on_execute`). `keys_for`, THE RULE below, maps each changed row
+to the keys of the pages that show it; `_before_commit` raises those keys' generations in the same
+transaction. So a change made through
 one worker or host is seen by every other at once, and no row is written by every write (a vote changes
 only its section's key). Rows the rule cannot place end `site`, i.e. every page: safe, and rare (structure,
 rounds, accounts). A change that hides or erases text also raises the key's `urgent` count: no reader gets
@@ -93,10 +94,11 @@ def keys_for(change: Change, find) -> set[str]:
             return row[name]
         return find(table, row.get("id")).get(name)
 
-    def comment(comment_id) -> set[str]:  # a comment's own pages and its section's or idea's
-        c = find("comment", comment_id)
-        where = f"section:{c['section_id']}" if c.get("section_id") else f"idea:{c['idea_id']}"
-        return {where, f"comment:{comment_id}"}
+    def shown(c: dict) -> set[str]:  # a comment's own pages and its section's or idea's
+        return {f"section:{c['section_id']}" if c.get("section_id") else f"idea:{c['idea_id']}", f"comment:{c['id']}"}
+
+    def comment(comment_id) -> set[str]:
+        return shown(find("comment", comment_id))
 
     def idea(idea_id, section_id=_NOTHING) -> set[str]:  # an idea's page, the lists and maps, its section
         section_id = find("idea", idea_id).get("section_id") if section_id is _NOTHING else section_id
@@ -111,9 +113,7 @@ def keys_for(change: Change, find) -> set[str]:
     if t in BOOKKEEPING:
         return set()
     if t == "comment":
-        keys = comment(get("id")) if "section_id" not in row and "idea_id" not in row else (
-            {f"section:{row['section_id']}" if row.get("section_id") else f"idea:{row['idea_id']}",
-             f"comment:{row.get('id')}"})
+        keys = shown(row) if row.get("section_id") or row.get("idea_id") else comment(row.get("id"))
         return keys | ({LISTS} if change.changed - COUNTERS else set())
     if t == "comment_edit":
         return comment(get("comment_id"))
@@ -190,9 +190,8 @@ def _after_flush(session: Session, _ctx) -> None:
                         old[attr.key] = history.deleted[0]
             if changed:
                 _record(session, Change(table.name, values, changed, old))
-        else:
-            deleted = obj in session.deleted  # a removed row ends even stale copies; a new one is not urgent
-            _record(session, Change(table.name, values, set(values) | URGENT if deleted else set(values) - URGENT))
+        else:  # a new or removed row (texts are hidden or erased, not removed: neither is urgent)
+            _record(session, Change(table.name, values, set(values) - URGENT))
 
 
 def _bound(value, params: dict):
@@ -236,8 +235,6 @@ def _on_execute(state: ORMExecuteState) -> None:
     except Exception:  # a statement shape this does not know: every page
         _record(state.session, Change("?", {}))
         return
-    if getattr(statement, "is_delete", False):
-        changed |= URGENT
     loaded = _loaded(state.session, name, values.get("id"))
     old = {c: loaded[c] for c in changed if loaded and c in loaded}
     _record(state.session, Change(name, {**(loaded or {}), **values}, changed, old))
