@@ -383,13 +383,13 @@ def test_a_comment_and_a_vote_take_a_fixed_handful_of_statements(client):
 
     posted = counted(lambda: _post(client, sid, ha, alignment="support"))
     assert posted.status_code == 201 and posted.json()["version"] == 1 and posted.json()["mine"] is None
-    # user; section + version + rounds; rate limit (checked and recorded); comment; content generation
+    # user; section + version + rounds; rate limit (checked and recorded); comment; the page keys it ends
     assert statements.count("SELECT") <= 2 and len(statements) <= 6, statements
     cid = posted.json()["id"]
     voted = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
                                        headers=hv))
     assert voted.json() == {"target": "comment", "target_id": cid, "up": 1, "down": 0, "mine": 1}
-    # user; comment + section + rounds; rate limit; vote; counters (RETURNING); content generation
+    # user; comment + section + rounds; rate limit; vote; counters (RETURNING); the page keys it ends
     assert statements.count("SELECT") <= 2 and len(statements) <= 7, statements
     again = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
                                        headers=hv))

@@ -90,7 +90,7 @@ def test_a_write_through_one_worker_is_visible_through_the_other_at_once(a_b):
     assert b.get("/api/v1/documents", headers={"If-None-Match": etag}).status_code == 200
 
 
-def test_a_comment_or_vote_through_one_worker_ends_its_section_on_the_other_and_no_other_section(a_b):
+def test_a_comment_vote_or_hide_through_one_worker_ends_its_section_on_the_other_and_no_other_section(a_b):
     from tests.discussion import factories
 
     a, b = a_b
@@ -114,6 +114,15 @@ def test_a_comment_or_vote_through_one_worker_ends_its_section_on_the_other_and_
     assert voted.status_code == 200, voted.text
     assert b.get(pages[0]).headers["x-cache"] == "miss"
     assert b.get(f"/api/v1/sections/{alpha}/comments").json()["items"][0]["up"] == 1
+    assert b.get(pages[1]).headers["x-cache"] == "hit"
+    moderator = make_user("moderator")
+    token = a.post("/api/v1/tokens", json={"email": moderator.email, "password": PASSWORD}).json()["token"]
+    assert b.get(pages[0]).headers["x-cache"] == "hit"
+    hidden = a.post(f"/api/v1/moderation/comment/{posted.json()['id']}/hide",
+                    headers={"Authorization": f"Bearer {token}"}, json={"reason": "Persönliche Daten"})
+    assert hidden.status_code == 200, hidden.text
+    seen = b.get(pages[0])
+    assert seen.headers["x-cache"] == "miss" and "Über Worker A geschrieben" not in seen.text
     assert b.get(pages[1]).headers["x-cache"] == "hit"
 
 
