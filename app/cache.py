@@ -78,6 +78,7 @@ class Change:
     values: dict
     changed: set[str] = field(default_factory=set)
     old: dict = field(default_factory=dict)  # earlier values of changed columns, where known
+    new: bool = False  # a row inserted
 
 
 class _Unknown(Exception):
@@ -142,6 +143,8 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
+    if t == "user_account":  # a new account shows nowhere yet but in lists; a changed name or role everywhere
+        return {LISTS} if change.new else {SITE}
     return {SITE}  # documents, chapters, rounds, accounts, reference data, anything new
 
 
@@ -191,7 +194,7 @@ def _after_flush(session: Session, _ctx) -> None:
             if changed:
                 _record(session, Change(table.name, values, changed, old))
         else:  # a new or removed row (texts are hidden or erased, not removed: neither is urgent)
-            _record(session, Change(table.name, values, set(values) - URGENT))
+            _record(session, Change(table.name, values, set(values) - URGENT, new=obj in session.new))
 
 
 def _bound(value, params: dict):
@@ -237,7 +240,8 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     loaded = _loaded(state.session, name, values.get("id"))
     old = {c: loaded[c] for c in changed if loaded and c in loaded}
-    _record(state.session, Change(name, {**(loaded or {}), **values}, changed, old))
+    _record(state.session, Change(name, {**(loaded or {}), **values}, changed, old,
+                                  new=getattr(statement, "is_insert", False)))
 
 
 def _finder(session: Session):
