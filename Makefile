@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench loadtest worker schema clean
+.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench loadtest worker clean
 
 run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
 	$(BIN)/python -m app migrate
@@ -38,9 +38,6 @@ test-postgres: setup-dev
 
 lint:
 	$(BIN)/ruff check app tests migrations
-
-schema: ## regenerate migrations/versions/0001_schema.py from the models (pre-release only)
-	$(BIN)/python migrations/regenerate_schema.py
 
 bench: setup-dev ## benchmarks under tests/benchmarks (results printed as Markdown)
 	$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s --override-ini addopts=

@@ -1,20 +1,31 @@
-"""Alembic environment: the database URL comes from Settings (QW_DATABASE_URL) unless given explicitly."""
+"""Alembic environment. Migrations import no app code: the URL is given by app/migrate.py (or QW_DATABASE_URL);
+the models are loaded only for `alembic revision --autogenerate`, to draft a new revision to review by hand."""
+
+import os
 
 from alembic import context
 from sqlalchemy import create_engine
-
-from app.models import metadata
-from app.settings import get_settings
 
 config = context.config
 
 
 def _url() -> str:
-    return config.attributes.get("url") or get_settings().database_url
+    url = config.attributes.get("url") or os.environ.get("QW_DATABASE_URL")
+    if not url:
+        raise SystemExit("no database URL: run `python -m app migrate`, or set QW_DATABASE_URL")
+    return url
+
+
+def _target_metadata():
+    if getattr(config.cmd_opts, "autogenerate", False):
+        from app.models import metadata  # drafting a revision only, never while migrating
+
+        return metadata
+    return None
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=metadata, literal_binds=True,
+    context.configure(url=_url(), target_metadata=_target_metadata(), literal_binds=True,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -32,7 +43,8 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
+    context.configure(connection=connection, target_metadata=_target_metadata(), render_as_batch=True,
+                      compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 
