@@ -7,9 +7,11 @@ RUN npm install --omit=dev --no-audit --no-fund
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 QW_ENVIRONMENT=production WEB_CONCURRENCY=2
 WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps .
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY templates ./templates

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run setup setup-dev vendor test test-sqlite test-postgres lint migrate seed bench loadtest worker clean
+.PHONY: messages run setup setup-dev lock vendor test test-sqlite test-postgres lint migrate seed bench loadtest worker clean
 
 run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
 	$(BIN)/python -m app migrate
@@ -16,11 +16,19 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-setup: $(BIN)/python vendor ## runtime dependencies (pinned) and front-end libraries
-	$(BIN)/pip install -q -e .
+setup: $(BIN)/python vendor ## runtime dependencies (from the hashed lock file) and front-end libraries
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 
-setup-dev: $(BIN)/python vendor
-	$(BIN)/pip install -q -e '.[dev]'
+setup-dev: $(BIN)/python vendor ## runtime and development dependencies (from the hashed lock file)
+	$(BIN)/pip install -q --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e .
+
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -q
+lock: ## after changing a pin in pyproject.toml: write requirements.lock and requirements-dev.lock (with hashes)
+	test -x $(BIN)/uv || $(MAKE) setup-dev
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 vendor: ## front-end libraries from the npm registry, copied to static/vendor (git-ignored)
 	npm install --no-audit --no-fund --silent
