@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.errors import DomainError, RateLimited, Unauthorized
 from app.validation import field_errors
@@ -66,12 +67,25 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
     return _respond(request, 422, _("Bitte prüfen Sie Ihre Eingaben."), errors)
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method of the path, not only those of the first route that matched it (one route per method)."""
+    routes = request.app.router.routes
+    return ", ".join(m for m in METHODS if any(route.matches({**request.scope, "method": m})[0] == Match.FULL
+                                               for route in routes))
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else ""
     if exc.status_code == 404:
         detail = _("Diese Seite gibt es nicht.") if not is_api(request) else _("Nicht gefunden.")
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return _respond(request, exc.status_code, _(detail) if detail else _(TITLES.get(exc.status_code, "Fehler")),
-                    headers=getattr(exc, "headers", None))
+                    headers=headers)
 
 
 async def database_unavailable(request: Request, exc: Exception) -> Response:

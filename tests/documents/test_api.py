@@ -229,3 +229,15 @@ def test_out_of_range_ids_and_control_characters_are_refused_not_500(client, doc
                     headers=docs.headers)
     assert r.status_code == 422
     assert client.get("/api/v1/documents").json()["total"] == 0
+
+
+def test_a_refused_method_is_answered_with_every_method_of_the_path(client, docs):
+    # GET and POST /api/v1/users are two routes: Allow names both, not only the first route's method.
+    r = client.request("OPTIONS", "/api/v1/users", headers=docs.headers)
+    assert r.status_code == 405
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    section_id = docs.setup()
+    r = client.delete(f"/api/v1/sections/{section_id}/versions", headers=docs.headers)
+    assert r.status_code == 405
+    assert set(r.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
