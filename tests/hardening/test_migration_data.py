@@ -8,7 +8,7 @@ every table of the release is compared column by column, and the models of the h
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import MetaData, create_engine, inspect, select, text
 
 from app import migrate
 from app.models import metadata as head_metadata
@@ -120,6 +120,9 @@ RELEASE_1 = {
 DATA = {1: RELEASE_1}  # release number -> its rows; every release gets its own data set
 SITE_GENERATION = 41
 IGNORED = ("alembic_version", "idea_fts")  # Alembic's bookkeeping; the FTS5 index is derived from `idea`
+# Tables that hold no one's data, only state the app derives again (the page cache's generation): a later
+# revision may replace them. Every other table of a release stays, with every row and column.
+DERIVED = {"site_state"}
 
 
 def _insert(conn, table: str, row: dict) -> None:
@@ -171,6 +174,9 @@ def test_upgrading_a_filled_release_keeps_every_row(empty_database_url, release)
 
         migrate.upgrade(url, "head")
 
+        present = set(inspect(engine).get_table_names())
+        assert not set(names) - present - DERIVED, f"tables dropped: {set(names) - present - DERIVED}"
+        names = [n for n in names if n in present]
         after = _snapshot(engine, names)
         for name in names:
             assert set(after[name]) == set(before[name]), f"{name}: rows lost or added by the upgrade"
@@ -182,7 +188,7 @@ def test_upgrading_a_filled_release_keeps_every_row(empty_database_url, release)
 
         # The models of the head read every row, with the values of the release.
         with engine.connect() as conn:
-            for name in names:
+            for name in (n for n in names if n not in DERIVED or n in head_metadata.tables):
                 model_rows = {r.id: r._mapping for r in conn.execute(select(head_metadata.tables[name]))}
                 for row_id, old in before[name].items():
                     assert {c: _naive_utc(model_rows[row_id][c]) for c in old} == old, (name, row_id)

@@ -4,6 +4,8 @@ documented; invalid data refused, valid data accepted; auth not ignored; deleted
 details on every error, for each operation and in the stateful phase (sequences of calls following the schema's
 links and the links Schemathesis infers). Bounded examples and steps keep it to a few minutes per database."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
@@ -25,6 +27,8 @@ schema = schema.exclude(path_regex=r"^/api/v1/import$")
 load_all_checks()
 ALL_CHECKS = list(CHECKS.get_all())
 ROLES = ["admin", "resident"]
+# Examples per operation and role, and stateful scenarios: QW_SCHEMATHESIS_SCALE=4 explores four times as much.
+SCALE = int(os.environ.get("QW_SCHEMATHESIS_SCALE", "1"))
 SUPPRESS = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture]
 
 
@@ -56,7 +60,7 @@ def token(request):
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=SUPPRESS)
+@settings(max_examples=8 * SCALE, deadline=None, derandomize=SCALE == 1, suppress_health_check=SUPPRESS)
 def test_api_contract(case, token):
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
     case.call_and_validate(checks=ALL_CHECKS, additional_checks=[problem_details])
@@ -74,5 +78,5 @@ def test_api_stateful(role):
             case.validate_response(response, checks=ALL_CHECKS, additional_checks=[problem_details],
                                    transport_kwargs=kwargs)
 
-    Machine.run(settings=settings(max_examples=25, stateful_step_count=8, deadline=None, derandomize=True,
+    Machine.run(settings=settings(max_examples=25 * SCALE, stateful_step_count=8, deadline=None, derandomize=SCALE == 1,
                                   phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
