@@ -13,6 +13,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 
 from app.main import create_app
+from tests.conftest import _truncate
 from tests.helpers import PASSWORD, make_user
 
 APP = create_app()
@@ -68,11 +69,16 @@ def test_api_contract(case, token):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_stateful(role):
-    bearer = {"Authorization": f"Bearer {_token(role)}"}
-
     class Machine(schema.as_state_machine()):
+        # Each scenario starts from empty tables, so Hypothesis can replay and shrink what it found.
+        def setup(self):
+            self.bearer = {"Authorization": f"Bearer {_token(role)}"}
+
+        def teardown(self):
+            _truncate()
+
         def get_call_kwargs(self, case):
-            return {"headers": bearer}
+            return {"headers": self.bearer}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=ALL_CHECKS, additional_checks=[problem_details],
