@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.documents import editions, service
+from app.web import i18n
 from app.web.i18n import gettext as _
 
 
@@ -70,6 +71,6 @@ def markdown(export: Export) -> str:
         lines += [f"# {chapter.number} {chapter.title}", ""]
         for s in chapter.sections:
             lines += [f"## {s.label} {s.title}", "",
-                      f"*{_('Fassung')} {s.version_number}, {s.published_at.date().isoformat()}*", "",
+                      f"*{_('Fassung')} {s.version_number}, {i18n.format_date(s.published_at)}*", "",
                       s.body.strip(), ""]
     return "\n".join(lines).rstrip() + "\n"

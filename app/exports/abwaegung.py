@@ -28,8 +28,8 @@ from app.responses import policy
 from app.responses import service as responses
 from app.rounds import service as rounds
 from app.rounds.models import Round
+from app.web.i18n import BERLIN
 from app.web.i18n import gettext as _
-from app.web.templating import BERLIN
 
 COLUMNS = ("Nr.", "Abschnitt", "Fassung", "Absatz", "Zitat", "Beitrag", "Verfasser*in", "Datum",
            "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung")

@@ -7,7 +7,6 @@ and API call one module.
 from dataclasses import dataclass
 from datetime import datetime
 
-from babel.dates import format_datetime
 from sqlmodel import Session, select
 
 from app import audit, ratelimit
@@ -64,9 +63,7 @@ IDEA_RATE_WINDOW = 3600
 
 
 def _when(value: datetime) -> str:
-    from app.web.templating import BERLIN
-
-    return format_datetime(value.astimezone(BERLIN), "d. MMMM y, HH:mm", locale=i18n.current_locale.get())
+    return i18n.format_datetime(value)
 
 
 def _check_section(session: Session, section_id: int | None) -> None:

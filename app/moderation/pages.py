@@ -11,6 +11,7 @@ from app.errors import DomainError
 from app.moderation import service
 from app.moderation.schemas import BlockIn, FlagIn, ReasonIn
 from app.validation import parse
+from app.web import i18n
 from app.web.i18n import gettext as _
 from app.web.templating import redirect, render
 
@@ -93,7 +94,7 @@ def block(user_id: int, moderator: Moderator, session: SessionDep, days: str = F
         blocked = service.block(session, actor=moderator, user_id=user_id, data=data)
     except DomainError as exc:
         return _back(exc.errors[0][1] if exc.errors else exc.message)
-    return _back(_("Das Konto ist gesperrt bis {date}.").format(date=blocked.blocked_until.strftime("%d.%m.%Y")))
+    return _back(_("Das Konto ist gesperrt bis {date}.").format(date=i18n.format_date(blocked.blocked_until)))
 
 
 @router.get("/verwaltung/protokoll", name="audit_log")

@@ -24,8 +24,9 @@ from app.responses import workbench
 from app.responses.models import STATUS_LABELS, Response
 from app.rounds import service as rounds
 from app.rounds.models import Round
+from app.web import i18n
+from app.web.i18n import BERLIN
 from app.web.i18n import gettext as _
-from app.web.templating import BERLIN
 
 TOP = 10
 CHART_WIDTH = 640
@@ -128,7 +129,7 @@ def _days(session: Session, round_id: int | None) -> list[tuple[str, str, int]]:
             for created in partition:
                 day = created.astimezone(BERLIN).date()
                 counts[day] = counts.get(day, 0) + 1
-    return [(d.isoformat(), d.strftime("%d.%m.%Y"), counts[d]) for d in sorted(counts)]
+    return [(d.isoformat(), i18n.format_date(d, "medium"), counts[d]) for d in sorted(counts)]
 
 
 def _sections(session: Session, round_id: int | None) -> list[tuple[str, str, int]]:

@@ -26,6 +26,7 @@ from app.ideas.models import Idea
 from app.responses import policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
+from app.web import i18n
 from app.web.i18n import gettext as _
 
 TARGETS = ("comment", "idea")
@@ -464,7 +465,7 @@ def contribution_view(session: Session, *, kind: str, target_id: int, viewer: Us
     outs = [revision_out(r, versions_map, names) for r in revisions]
     section_id = target.section_id
     label = documents.section_label(session, section_id) if section_id else ""
-    versions = [(v.id, _("Fassung {n} vom {date}").format(n=v.number, date=v.published_at.strftime("%d.%m.%Y")))
+    versions = [(v.id, _("Fassung {n} vom {date}").format(n=v.number, date=i18n.format_date(v.published_at, "medium")))
                 for v in session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id)
                                       .order_by(col(SectionVersion.number).desc())).all()] if section_id else []
     return ContributionView(target=target, author=author_label(session.get(User, item.author_id)),

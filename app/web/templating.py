@@ -1,15 +1,9 @@
 """Jinja2 with blocks as fragments, gettext, dates in Europe/Berlin and a URL builder."""
 
-from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
-from zoneinfo import ZoneInfo
 
 import jinja2
-from babel import Locale
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.requests import Request
@@ -20,7 +14,7 @@ from app.web import htmx, i18n
 from app.web.security import csrf_token
 from app.web.static import static_url
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = i18n.BERLIN
 FLASH_COOKIE = "qw_flash"
 
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates")), autoescape=True,
@@ -46,40 +40,10 @@ def _gettext(message: str, **variables) -> Markup:
 env.globals["_"] = _gettext
 env.trim_blocks = True
 env.lstrip_blocks = True
-
-
-@lru_cache
-def _months(locale: str) -> dict[int, str]:
-    return dict(Locale.parse(locale).months["format"]["wide"])
-
-
-def _datetime(value: datetime | None, fmt: str = "medium") -> str:
-    if value is None:
-        return ""
-    if fmt != "medium":
-        return format_datetime(value.astimezone(BERLIN), fmt, locale=i18n.current_locale.get())
-    # Babel's "d. MMMM y, HH:mm", spelled out: a page formats a date per comment, and parsing the pattern and
-    # the locale each time cost a tenth of the section page's render (tests/test_templating.py compares them).
-    local = value.astimezone(BERLIN)
-    return (f"{local.day}. {_months(i18n.current_locale.get())[local.month]} {local.year}, "
-            f"{local.hour:02d}:{local.minute:02d}")
-
-
-def _date(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(BERLIN)  # Babel's "d. MMMM y"
-    return f"{local.day}. {_months(i18n.current_locale.get())[local.month]} {local.year}"
-
-
-def _number(value: int | float) -> str:
-    return format_decimal(value, locale=i18n.current_locale.get())
-
-
 env.globals["static_url"] = static_url
-env.filters["datetime"] = _datetime
-env.filters["date"] = _date
-env.filters["number"] = _number
+env.filters["datetime"] = i18n.format_datetime
+env.filters["date"] = i18n.format_date
+env.filters["number"] = i18n.format_number
 env.filters["isodate"] = lambda v: v.astimezone(BERLIN).isoformat() if v else ""
 
 
