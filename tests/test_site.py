@@ -105,8 +105,14 @@ def test_unreachable_database_gives_503_and_recovers(client, monkeypatch):
 def test_openapi_and_interactive_docs(client):
     spec = client.get("/openapi.json").json()
     assert "/api/v1/districts" in spec["paths"] and "/api/v1/tokens" in spec["paths"]
-    docs = client.get("/docs")
-    assert docs.status_code == 200 and "/static/js/api-docs.js" in docs.text
+    docs = client.get("/docs")  # the accessible reference: every path of the spec, as plain headings
+    assert docs.status_code == 200 and "<script" not in docs.text.split("</head>")[1]
+    for path, operations in spec["paths"].items():
+        for method in operations:
+            assert f"<code>{method.upper()} {path}</code>" in docs.text, (method, path)
+    assert 'href="/docs/interaktiv"' in docs.text
+    interactive = client.get("/docs/interaktiv")
+    assert interactive.status_code == 200 and "/static/js/api-docs.js" in interactive.text
 
 
 def test_flash_message_from_the_cookie_is_text_never_markup(client):

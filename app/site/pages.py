@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from app.deps import page_router
 from app.quartiere.reference import ATTRIBUTION
-from app.site import service
+from app.site import service, views
 from app.web.templating import render
 
 router = page_router()
@@ -27,6 +27,12 @@ def privacy(request: Request):
 
 @router.get("/docs", name="api_docs")
 def api_docs(request: Request):
+    """The API reference as an accessible page, built from the app's own OpenAPI document."""
+    return render(request, "pages/api_reference.html", {"ref": views.reference(request.app.openapi())})
+
+
+@router.get("/docs/interaktiv", name="api_docs_interactive")
+def api_docs_interactive(request: Request):
     """Interactive API documentation (Swagger UI from the npm registry, started by our own script file)."""
     return render(request, "pages/api_docs.html")
 
