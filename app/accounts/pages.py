@@ -2,15 +2,17 @@
 
 import json
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.accounts import policy, service
 from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, OrganisationKind, Role, User
 from app.accounts.schemas import AcceptInvitationIn, InvitationIn, RegisterIn, RoleChange, TokenIn
 from app.deps import SESSION_COOKIE, CurrentUser, SessionDep, page_router, require_roles
-from app.errors import DomainError, Invalid
+from app.errors import Conflict, DomainError, Invalid
 from app.validation import parse
 from app.web.i18n import gettext as _
 from app.web.security import is_https
@@ -52,8 +54,9 @@ def register(request: Request, session: SessionDep, email: str = Form(""), displ
 
 @router.get("/konto/bestaetigen/{token}", name="confirm_email")
 def confirm_email(token: str, session: SessionDep):
-    service.confirm_email(session, token=token)
-    return redirect("/anmelden", flash=_("Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden."))
+    if service.confirm_email(session, token=token):
+        return redirect("/anmelden", flash=_("Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden."))
+    return redirect("/anmelden", flash=_("Ihre E-Mail-Adresse ist bereits bestätigt. Sie können sich anmelden."))
 
 
 @router.get("/anmelden", name="login")
@@ -161,18 +164,30 @@ def invite(request: Request, user: Inviter, session: SessionDep, email: str = Fo
         "link": service.invitation_url(token)})
 
 
-@router.get("/verwaltung/nutzer", name="users")
-def users(request: Request, admin: Admin, session: SessionDep, page: int = 1, q: str = ""):
+def _users_page(request: Request, session: Session, *, page: int, q: str, role_error: tuple[int, str] | None = None,
+                status_code: int = 200) -> Response:
     page = max(1, min(page, 100_000))
     rows, total = service.list_users(session, page=page, per_page=50, q=q[:100])
-    return render(request, "accounts/users.html", {"rows": rows, "total": total, "page": page, "q": q,
-                                                   "roles": list(Role), "can_manage": policy.can_manage_users})
+    return render(request, "accounts/users.html", {"rows": rows, "total": total, "page": page, "q": q[:100],
+                                                   "roles": list(Role), "can_manage": policy.can_manage_users,
+                                                   "role_error": role_error}, status_code=status_code)
+
+
+@router.get("/verwaltung/nutzer", name="users")
+def users(request: Request, admin: Admin, session: SessionDep, page: int = 1, q: str = ""):
+    return _users_page(request, session, page=page, q=q)
 
 
 @router.post("/verwaltung/nutzer/{user_id}/rolle")
-def change_role(user_id: int, admin: Admin, session: SessionDep, role: str = Form(""),
-                organisation: str = Form("")):
-    data = parse(RoleChange, {"role": role, "organisation": organisation})
-    changed = service.change_role(session, actor=admin, user_id=user_id, data=data)
-    return redirect("/verwaltung/nutzer", flash=_("Die Rolle von {name} ist jetzt „{role}“.").format(
+def change_role(request: Request, user_id: int, admin: Admin, session: SessionDep, role: str = Form(""),
+                organisation: str = Form(""), page: str = Form("1"), q: str = Form("")):
+    page = int(page) if page.isdigit() and len(page) < 7 else 1  # a hidden field: echo it back, never refuse it
+    try:
+        data = parse(RoleChange, {"role": role, "organisation": organisation})
+        changed = service.change_role(session, actor=admin, user_id=user_id, data=data)
+    except (Conflict, Invalid) as exc:  # the list again, with the reason beside the refused control
+        message = exc.errors[0][1] if exc.errors else exc.message
+        return _users_page(request, session, page=page, q=q, role_error=(user_id, message), status_code=exc.status)
+    back = "/verwaltung/nutzer" + (f"?{urlencode({'page': page, 'q': q[:100]})}" if page > 1 or q else "")
+    return redirect(back, flash=_("Die Rolle von {name} ist jetzt „{role}“.").format(
         name=changed.display_name, role=_(ROLE_LABELS[changed.role])))
