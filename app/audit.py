@@ -6,6 +6,47 @@ from sqlalchemy import Column, ForeignKey, Integer, Text
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.db import UTCDateTime, utcnow
+from app.web.i18n import N_
+
+# What the log shows for each action code (German; translated where shown). Every code passed to record() is here.
+ACTION_LABELS = {
+    "account.register": N_("Konto registriert"),
+    "account.delete": N_("Konto gelöscht"),
+    "user.create": N_("Konto angelegt"),
+    "user.role": N_("Rolle geändert"),
+    "user.block": N_("Konto gesperrt"),
+    "user.unblock": N_("Sperre aufgehoben"),
+    "invitation.create": N_("Einladung verschickt"),
+    "invitation.accept": N_("Einladung angenommen"),
+    "document.create": N_("Dokument angelegt"),
+    "chapter.create": N_("Kapitel angelegt"),
+    "chapter.rename": N_("Kapitel umbenannt"),
+    "chapter.move": N_("Kapitel verschoben"),
+    "section.create": N_("Abschnitt angelegt"),
+    "section.rename": N_("Abschnitt umbenannt"),
+    "section.move": N_("Abschnitt verschoben"),
+    "draft.save": N_("Entwurf gespeichert"),
+    "version.publish": N_("Fassung veröffentlicht"),
+    "edition.publish": N_("Gesamtfassung veröffentlicht"),
+    "round.create": N_("Beteiligungsrunde angelegt"),
+    "round.update": N_("Beteiligungsrunde geändert"),
+    "round.open": N_("Beteiligungsrunde geöffnet"),
+    "round.close": N_("Beteiligungsrunde geschlossen"),
+    "round.evaluate": N_("Beteiligungsrunde als ausgewertet markiert"),
+    "response.set": N_("Stellungnahme abgegeben"),
+    "idea.status": N_("Status einer Idee geändert"),
+    "comment.hide": N_("Beitrag ausgeblendet"),
+    "comment.restore": N_("Beitrag wieder eingeblendet"),
+    "idea.hide": N_("Idee ausgeblendet"),
+    "idea.restore": N_("Idee wieder eingeblendet"),
+    "flag.dismiss": N_("Meldungen zurückgewiesen"),
+    "platform.import": N_("Plattform importiert"),
+}
+TARGET_LABELS = {
+    "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
+    "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
+    "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"),
+}
 
 
 class AuditEntry(SQLModel, table=True):

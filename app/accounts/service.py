@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app import audit, ratelimit
 from app.accounts import passwords
-from app.accounts.models import AuthToken, Invitation, Role, User
+from app.accounts.models import ROLE_LABELS, AuthToken, Invitation, Role, User
 from app.accounts.schemas import (
     AcceptInvitationIn,
     InvitationIn,
@@ -23,6 +23,7 @@ from app.db import UTCDateTime, utcnow
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.notifications import service as mail
 from app.settings import get_settings
+from app.web import i18n
 from app.web.i18n import gettext as _
 
 DELETED_NAME = "gelöschtes Konto"
@@ -89,17 +90,21 @@ def register_resident(session: Session, *, data: RegisterIn, ip: str) -> str:
     return _(REGISTER_DONE)
 
 
-def confirm_email(session: Session, *, token: str) -> User:
+def confirm_email(session: Session, *, token: str) -> bool:
+    """Confirm the address the link was sent to; False when it was confirmed already (the link opened again)."""
     row = session.exec(select(AuthToken).where(AuthToken.token_hash == _hash(token),
                                                AuthToken.kind == "verify")).first()
-    if row is None or row.revoked_at is not None or row.expires_at < utcnow():
+    user = session.get(User, row.user_id) if row is not None else None
+    if user is not None and user.deleted_at is None and user.email_verified_at is not None:
+        return False
+    if row is None or user is None or user.deleted_at is not None or row.revoked_at is not None \
+            or row.expires_at < utcnow():
         raise NotFound(_("Dieser Bestätigungslink ist ungültig oder abgelaufen."))
-    user = get_user(session, row.user_id)
-    user.email_verified_at = user.email_verified_at or utcnow()
+    user.email_verified_at = utcnow()
     row.revoked_at = utcnow()
     session.add_all([user, row])
     session.commit()
-    return user
+    return True
 
 
 # --- tokens: web sessions and API tokens ---------------------------------------------------------
@@ -174,7 +179,7 @@ def create_user(session: Session, *, actor: User | None, data: UserCreate) -> Us
     session.add(user)
     session.flush()
     audit.record(session, actor_id=actor.id if actor else None, action="user.create", target_type="user",
-                 target_id=user.id, summary=f"role={user.role}")
+                 target_id=user.id, summary=f"Rolle: {ROLE_LABELS[user.role]}")
     session.commit()
     return user
 
@@ -199,7 +204,7 @@ def change_role(session: Session, *, actor: User, user_id: int, data: RoleChange
         user.organisation = data.organisation.strip() or None
     session.add(user)
     audit.record(session, actor_id=actor.id, action="user.role", target_type="user", target_id=user.id,
-                 summary=f"{old} → {user.role}")
+                 summary=f"{ROLE_LABELS[old]} → {ROLE_LABELS[user.role]}")
     session.commit()
     return user
 
@@ -219,7 +224,7 @@ def invite_expert(session: Session, *, actor: User, data: InvitationIn) -> tuple
     mail.enqueue(session, to=invitation.email, subject=_("Einladung zur Rahmenkonzeption soziale Quartiersentwicklung"),
                  body=_("Sie sind als Expertin oder Experte für {org} eingeladen. Ihr persönlicher Link "
                         "(gültig bis {date}): {url}").format(org=invitation.organisation,
-                                                            date=invitation.expires_at.date(), url=url),
+                                                            date=i18n.format_date(invitation.expires_at), url=url),
                  kind="invitation")
     audit.record(session, actor_id=actor.id, action="invitation.create", target_type="invitation",
                  target_id=invitation.id, summary=f"{invitation.email} ({invitation.organisation})")

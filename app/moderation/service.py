@@ -1,7 +1,7 @@
 """Moderation: users flag contributions; moderators work a queue ranked by distinct flaggers, hide with a
 reason, restore, dismiss flags and block accounts for a while. Every moderator action is audited."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, literal, or_, union_all, update
@@ -19,6 +19,7 @@ from app.moderation import policy
 from app.moderation.models import Flag
 from app.moderation.schemas import BlockIn, FlagIn
 from app.responses import service as responses
+from app.web import i18n
 from app.web.i18n import gettext as _
 
 FLAG_RATE_PER_HOUR = 60
@@ -231,7 +232,7 @@ def block(session: Session, *, actor: User | None, user_id: int, data: BlockIn, 
     target.blocked_until = until
     session.add(target)
     audit.record(session, actor_id=actor.id, action="user.block", target_type="user", target_id=target.id,
-                 summary=f"bis {until.date().isoformat()}: {data.reason}")
+                 summary=f"bis {until.astimezone(i18n.BERLIN):%d.%m.%Y}: {data.reason}")
     session.commit()
     return target
 
@@ -266,6 +267,8 @@ class AuditPage:
     per_page: int
     actions: list[str]
     action: str | None
+    action_labels: dict[str, str] = field(default_factory=lambda: audit.ACTION_LABELS)
+    target_labels: dict[str, str] = field(default_factory=lambda: audit.TARGET_LABELS)
 
     @property
     def pages(self) -> int:
