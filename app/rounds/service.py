@@ -255,9 +255,17 @@ def change_state(session: Session, *, actor: User, round_id: int, action: str, n
     if before not in allowed:
         raise Conflict(_(REFUSALS[action]).format(state=_(STATE_LABELS[before.value])))
     round_.state = after.value
+    summary = f"{STATE_LABELS[before.value]} → {STATE_LABELS[after.value]}"
+    # Opened early or closed early: the round's dates say when it really began or ended (the plan stays in the log).
+    if action == "open" and round_.opens_at > now:
+        summary += f" (geplanter Beginn: {round_.opens_at.astimezone(BERLIN):%d.%m.%Y %H:%M})"
+        round_.opens_at = now
+    elif action == "close" and before == RoundState.open and round_.closes_at > now:
+        summary += f" (geplantes Ende: {round_.closes_at.astimezone(BERLIN):%d.%m.%Y %H:%M})"
+        round_.closes_at = now
     session.add(round_)
     audit.record(session, actor_id=actor.id, action=f"round.{action}", target_type="round", target_id=round_id,
-                 summary=f"{before.value} → {after.value}")
+                 summary=summary)
     session.commit()
     return round_
 
@@ -277,7 +285,7 @@ def advance_by_time(session: Session, *, now: datetime | None = None) -> list[tu
             changed.append((round_.id, round_.state, after.value))
             audit.record(session, actor_id=None, action=f"round.{'open' if after == RoundState.open else 'close'}",
                          target_type="round", target_id=round_.id,
-                         summary=f"{round_.state} → {after.value} (nach Zeitplan)")
+                         summary=f"{STATE_LABELS[round_.state]} → {STATE_LABELS[after.value]} (nach Zeitplan)")
             round_.state = after.value
             session.add(round_)
     session.commit()

@@ -117,5 +117,5 @@ def test_worker_stores_and_audits_what_the_clock_decided(client):
         assert service.advance_by_time(s, now=now + timedelta(hours=6)) == [(due.id, "open", "closed")]
         entries = s.exec(select(AuditEntry).where(AuditEntry.target_type == "round", AuditEntry.actor_id.is_(None))
                          .order_by(AuditEntry.id)).all()
-    assert [(e.action, e.summary) for e in entries] == [("round.open", "planned → open (nach Zeitplan)"),
-                                                        ("round.close", "open → closed (nach Zeitplan)")]
+    assert [(e.action, e.summary) for e in entries] == [("round.open", "geplant → offen (nach Zeitplan)"),
+                                                        ("round.close", "offen → abgeschlossen (nach Zeitplan)")]
