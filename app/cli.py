@@ -13,8 +13,14 @@ cli = typer.Typer(help="Quartierswerkstatt – Verwaltung auf der Kommandozeile.
 @cli.command()
 def migrate() -> None:
     """Bring the database schema up to date (alembic upgrade head)."""
-    migrations.upgrade()
-    typer.echo("Datenbank ist auf dem neuesten Stand.")
+    done = migrations.upgrade()
+    steps = f"{done.steps} Migration{'en' if done.steps != 1 else ''} ausgeführt"
+    if done.before is None:
+        typer.echo(f"Datenbank angelegt: {steps}, Schema auf Stand {done.after}.")
+    elif done.steps:
+        typer.echo(f"Datenbank aktualisiert: {steps}, Schema von Stand {done.before} auf {done.after}.")
+    else:
+        typer.echo(f"Datenbank ist auf dem neuesten Stand ({done.after}); nichts zu tun.")
 
 
 @cli.command()

@@ -131,3 +131,21 @@ def test_reference_data_of_the_migration_equals_the_reference_files(empty_databa
                                 for d in data}
     assert stored_quarters == {(q["number"], q["number"], q["name"], q["slug"], d["number"])
                                for d in data for q in d["quarters"]}
+
+
+def test_migrate_command_says_what_it_did(empty_database_url, monkeypatch):
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from app.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "database_url", empty_database_url)
+    first = CliRunner().invoke(cli, ["migrate"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("Datenbank angelegt: ") and "Migrationen ausgeführt" in first.output
+    assert "neuesten Stand" not in first.output
+    second = CliRunner().invoke(cli, ["migrate"])
+    assert second.exit_code == 0 and second.output.startswith("Datenbank ist auf dem neuesten Stand")
+    migrate.downgrade(empty_database_url, "-1")
+    third = CliRunner().invoke(cli, ["migrate"])
+    assert third.output.startswith("Datenbank aktualisiert: 1 Migration ausgeführt"), third.output
