@@ -2,6 +2,7 @@
 lead, an edition "Entwurf 1 – Januar 2023", and a realistic version 2 of a few sections (idempotent)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -11,11 +12,15 @@ from app.documents import editions
 from app.documents import service as documents
 from app.documents.models import Document, Edition
 from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, EditionIn, SectionIn
+from app.web.i18n import BERLIN
 from app.web.markdown import blocks
 
 SOURCE = Path(__file__).resolve().parent / "rahmenkonzeption.md"
 SLUG = "rahmenkonzeption"
 EDITION_1 = "Entwurf 1 – Januar 2023"
+# The first draft is dated as its edition's title says (the revisions below are published when the demo is loaded).
+FIRST_DRAFT_AT = datetime(2023, 1, 16, 9, 0, tzinfo=BERLIN)
+EDITION_1_AT = datetime(2023, 1, 23, 10, 0, tzinfo=BERLIN)
 
 
 @dataclass
@@ -124,10 +129,11 @@ def seed_document(session: Session, leads: list[User]) -> Document | None:
                                                data=SectionIn(title=section_title, body=body))
             documents.publish_version(session, actor=lead, section_id=section.id,
                                       change_summary="Erste Fassung des Entwurfs der Projektleitung.",
-                                      addresses=[])
+                                      addresses=[], now=FIRST_DRAFT_AT)
             sections[section_title] = section.id
     if not session.exec(select(Edition).where(Edition.document_id == document.id)).first():
-        editions.publish_edition(session, actor=leads[0], data=EditionIn(document=SLUG, title=EDITION_1))
+        editions.publish_edition(session, actor=leads[0], data=EditionIn(document=SLUG, title=EDITION_1),
+                                 now=EDITION_1_AT)
     for revision in REVISIONS:
         section_id = sections.get(revision["section"])
         if section_id is None:
@@ -142,3 +148,4 @@ def seed_document(session: Session, leads: list[User]) -> Document | None:
         documents.publish_version(session, actor=lead, section_id=section_id, change_summary=revision["summary"],
                                   addresses=[])
     return document
+

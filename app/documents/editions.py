@@ -1,12 +1,14 @@
 """Editions (Gesamtfassungen): named, published states of the whole document, and their comparison."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
+from app.db import utcnow
 from app.documents import service
 from app.documents.models import Document, Edition, EditionSection, Paragraph, Section, SectionVersion
 from app.documents.schemas import EditionIn
@@ -51,7 +53,7 @@ class SectionChange:
     diff: service.DiffResult | None = None
 
 
-def publish_edition(session: Session, *, actor: User, data: EditionIn) -> Edition:
+def publish_edition(session: Session, *, actor: User, data: EditionIn, now: datetime | None = None) -> Edition:
     """Freeze the current version of every published section under a title, e.g. "Entwurf 2 – März 2023"."""
     document = service.get_document(session, data.document)
     content = service.outline(session, slug=document.slug, with_content=True, with_paragraphs=False)
@@ -60,7 +62,8 @@ def publish_edition(session: Session, *, actor: User, data: EditionIn) -> Editio
         raise Conflict(_("Es gibt noch keinen veröffentlichten Abschnitt; eine Gesamtfassung wäre leer."))
     number = (session.exec(select(func.max(Edition.number)).where(Edition.document_id == document.id)).one()
               or 0) + 1
-    edition = Edition(document_id=document.id, number=number, title=data.title, published_by_id=actor.id)
+    edition = Edition(document_id=document.id, number=number, title=data.title, published_by_id=actor.id,
+                      published_at=now or utcnow())
     session.add(edition)
     session.flush()
     chapter_titles = {c.chapter.id: c.chapter.title for c in content.chapters}

@@ -8,6 +8,7 @@ publishing through `VERSION_PUBLISHED` (called inside the publish transaction, b
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -288,8 +289,9 @@ def _taken_anchors(session: Session, section_id: int) -> set[str]:
 
 
 def publish_version(session: Session, *, actor: User, section_id: int, change_summary: str,
-                    addresses: list[int] | None = None, revision: int | None = None) -> SectionVersion:
-    """Publish the draft as version n+1 with paragraph anchors and their mapping from version n."""
+                    addresses: list[int] | None = None, revision: int | None = None,
+                    now: datetime | None = None) -> SectionVersion:
+    """Publish the draft as version n+1 with paragraph anchors and their mapping from version n (dated `now`)."""
     section = get_section(session, section_id)
     draft = get_draft(session, section_id=section_id)
     if revision is not None and revision != draft.revision:
@@ -317,7 +319,7 @@ def publish_version(session: Session, *, actor: User, section_id: int, change_su
     session.expire(section)
     version = SectionVersion(section_id=section.id, number=number, title=draft.title, body=draft.body,
                              html=markdown.render(draft.body), change_summary=summary,
-                             published_at=utcnow(), published_by_id=actor.id)
+                             published_at=now or utcnow(), published_by_id=actor.id)
     session.add(version)
     session.flush()
     old = [(p.anchor, p.text) for p in paragraphs_of(session, previous.id)] if previous else []

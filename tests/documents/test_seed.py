@@ -5,6 +5,7 @@ import pytest
 from app import db
 from app.demo import document as demo
 from tests.helpers import make_user
+from tests.text import page_text
 
 
 @pytest.mark.skipif(not demo.SOURCE.exists(), reason="demo source not there")
@@ -26,4 +27,6 @@ def test_demo_document_is_seeded_once(client):
     assert len(versions[0]["change_summary"]) > 20
     editions = client.get("/api/v1/editions?document=rahmenkonzeption").json()["items"]
     assert [e["title"] for e in editions] == ["Entwurf 1 – Januar 2023"]
+    page = page_text(client.get(f"/gesamtfassungen/{editions[0]['id']}").text)  # dated as its title says
+    assert "Veröffentlicht am 23. Januar 2023" in page and "Fassung 1 vom 16. Januar 2023" in page
     assert client.get("/konzeption").status_code == 200
