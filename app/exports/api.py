@@ -7,6 +7,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts.models import Role, User
+from app.db import streaming_session
 from app.deps import OptionalUser, SessionDep, api_router, require_roles
 from app.exports import abwaegung, backup
 from app.models import metadata
@@ -36,9 +37,14 @@ def responses_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
                              headers=_attachment(f"{table.filename}.xlsx"))
 
 
+def _export_stream():
+    with streaming_session() as session:  # the request's session ends before the response streams
+        yield from backup.export_chunks(session, metadata=metadata)
+
+
 @router.get("/export", response_class=StreamingResponse, summary="The whole platform as JSON (admin)")
-def export_platform(admin: Admin, session: SessionDep):
-    return StreamingResponse(backup.export_chunks(session, metadata=metadata), media_type="application/json",
+async def export_platform(admin: Admin):
+    return StreamingResponse(_export_stream(), media_type="application/json",
                              headers=_attachment("quartierswerkstatt-export.json"))
 
 
