@@ -174,3 +174,26 @@ def test_a_lead_saving_the_same_statement_four_times_keeps_one_revision(server, 
     assert statuses == [200] * 4
     current = api.get(f"/api/v1/comments/{comment['id']}/response").json()
     assert current["revision"] == 1 and current["history"] == [], current
+
+
+def test_a_lock_wait_that_runs_out_is_answered_503_with_retry_after(database):
+    from sqlmodel import select
+
+    from app import db
+    from app.rounds.models import Round
+
+    with Server("app.main:app", workers=1, env={**ENV, "QW_LOCK_TIMEOUT_SECONDS": "1"}) as server, \
+            httpx.Client(base_url=server.url, timeout=REQUEST_TIMEOUT) as api:
+        world = World(api)
+        close = f"/api/v1/rounds/{world.round_id}/close"
+        with db.new_session(writer=True) as holder:  # someone else holds the round (SQLite: the write lock)
+            holder.exec(select(Round).where(Round.id == world.round_id).with_for_update()).one()
+            started = time.monotonic()
+            waited = api.post(close, headers=world.lead_headers)
+            took = time.monotonic() - started
+            assert api.get("/healthz").status_code == 200
+        assert waited.status_code == 503 and 1 <= took < 5, (waited.status_code, took)
+        assert int(waited.headers["Retry-After"]) > 0
+        assert waited.headers["Content-Type"] == "application/problem+json"
+        assert "versuchen Sie es in einigen Sekunden noch einmal" in waited.json()["detail"]
+        assert api.post(close, headers=world.lead_headers).status_code == 200  # nothing of it was left behind
