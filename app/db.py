@@ -329,9 +329,6 @@ async def session_dependency(request: Request) -> AsyncIterator[Session]:
         # What a route reads after the service's commit (counts, the stored object for the response) must
         # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
         event.listen(session, "after_commit", _to_reader)
-    event.listen(session, "after_flush", _wrote)
-    event.listen(session, "do_orm_execute", _wrote_by_statement)
-    event.listen(session, "after_transaction_end", _ended)
     token = _REQUEST_SESSION.set(session)
     try:
         yield session
@@ -353,6 +350,12 @@ def _wrote_by_statement(state) -> None:
 def _ended(session: Session, transaction) -> None:
     if transaction.parent is None:  # the outermost transaction: committed or rolled back
         session.info.pop(_UNCOMMITTED, None)
+
+
+# Whether a session's transaction holds writes not yet committed (listened to once, for every AppSession).
+event.listen(AppSession, "after_flush", _wrote)
+event.listen(AppSession, "do_orm_execute", _wrote_by_statement)
+event.listen(AppSession, "after_transaction_end", _ended)
 
 
 def end_transaction(session: Session, *, failed: bool) -> None:
