@@ -1,22 +1,29 @@
 """Database: engines, SQLite pragmas, naming convention, column types and the session dependency."""
 
 import contextlib
+import contextvars
 import fcntl
+import functools
+import inspect
 import os
 import select
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
+from typing import Annotated
 
+import anyio
+from fastapi import Depends
+from fastapi.routing import APIRoute
 from sqlalchemy import DateTime, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from app.errors import Busy
 from app.settings import get_settings
 
 SQLModel.metadata.naming_convention = {
@@ -58,7 +65,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(get_settings().lock_timeout_seconds * 1000)}")
     cur.close()
 
 
@@ -68,25 +75,26 @@ _WRITE_LOCK = threading.Lock()
 _LOCK_FILES: dict[str, int] = {}
 
 
-def _acquire_write_lock(database: str | None, timeout: float = 30) -> bool:
+def _acquire_write_lock(database: str | None, timeout: float) -> None:
     """Writers take turns: in this process on a lock, across worker processes on a file lock beside the
-    database, polled every millisecond (SQLite's own busy handler sleeps up to 100 ms between tries)."""
+    database, polled every millisecond (SQLite's own busy handler sleeps up to 100 ms between tries).
+    Raises Busy (503) when the lock is not free within `timeout` seconds."""
     deadline = time.monotonic() + timeout
     if not _WRITE_LOCK.acquire(timeout=timeout):
-        return False
+        raise Busy()
     if not database or database == ":memory:":
-        return True
+        return
     fd = _LOCK_FILES.get(database)
     if fd is None:
         fd = _LOCK_FILES[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
+            return
         except BlockingIOError:
-            if time.monotonic() > deadline:  # give up waiting here; SQLite's busy_timeout still applies
+            if time.monotonic() > deadline:
                 _WRITE_LOCK.release()
-                return False
+                raise Busy() from None
             time.sleep(0.001)
 
 
@@ -106,12 +114,19 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
         file = make_url(url).database not in (None, "", ":memory:")
         # A file database gets the same pool size as PostgreSQL (app/web/admission.py counts on it).
         pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size} if file else {}
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": settings.lock_timeout_seconds}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # A writer takes SQLite's write lock at BEGIN, so concurrent writers queue on busy_timeout
         # instead of failing with "database is locked" when a read transaction upgrades.
         if not writer:
+            # Reads only: a write through this engine would bypass the writers' lock and could fail with
+            # "database is locked" under load; it fails at once instead (declare such a route with `writes`).
+            @event.listens_for(engine, "connect")
+            def _read_only(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA query_only=ON")
+
             @event.listens_for(engine, "begin")
             def _sqlite_begin(conn):
                 if not conn.get_execution_options().get(_ONE_STATEMENT):  # see lookup_session
@@ -125,9 +140,8 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):
             record = conn.connection._connection_record
-            # Bounded: a thread that nests two writer sessions waits here, then on SQLite's busy_timeout as before.
-            if _acquire_write_lock(database):
-                record.info["qw_write_lock"] = database or ""
+            _acquire_write_lock(database, settings.lock_timeout_seconds)  # bounded: Busy (503) after the timeout
+            record.info["qw_write_lock"] = database or ""
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
@@ -157,9 +171,21 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
             _release_write_lock(record)
 
         return engine
-    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size)
+    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size,
+                           connect_args={"options": _postgres_options(url)})
     event.listen(engine, "checkout", _check_alive)
     return engine
+
+
+def _postgres_options(url: str) -> str:
+    """Bounded waits, set once per connection: a lock wait ends after QW_LOCK_TIMEOUT_SECONDS (then 503, see
+    app/web/problems.py), and a transaction left idle is ended by the server (a backstop). Keeps any
+    `options` of the URL (e.g. a search_path)."""
+    settings = get_settings()
+    given = make_url(url).query.get("options", "")
+    ours = (f"-c lock_timeout={int(settings.lock_timeout_seconds * 1000)} "
+            f"-c idle_in_transaction_session_timeout={int(settings.idle_transaction_timeout_seconds * 1000)}")
+    return f"{given if isinstance(given, str) else ' '.join(given)} {ours}".strip()
 
 
 def _check_alive(dbapi_conn, _record, _proxy) -> None:
@@ -228,6 +254,17 @@ def new_session(*, writer: bool = False) -> Session:
     return AppSession(get_engine(writer), expire_on_commit=False)
 
 
+@contextlib.contextmanager
+def streaming_session() -> Iterator[Session]:
+    """A reader session for a response streamed after the route has returned (the request's own session has
+    ended by then). It waits on the client between chunks, so PostgreSQL's idle-transaction backstop is off
+    for its transaction (it reads only: it holds no lock a writer needs)."""
+    with new_session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection().exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
+        yield session
+
+
 def lookup_session() -> Session:
     """A session for a lookup before the request's own work (who is asking): it gives its connection back at
     once, so no connection is held while the request waits for a thread. On PostgreSQL in autocommit mode:
@@ -255,24 +292,129 @@ def held(session: Session, model, ids: set[int]) -> tuple[dict, set[int]]:
     return found, ids - found.keys()
 
 
+def writes(endpoint: Callable) -> Callable:
+    """Declare that a route writes although its method is safe (e.g. a confirmation link, a GET): its
+    session then uses the writer engine. Unsafe methods (POST, PUT, PATCH, DELETE) write anyway."""
+    endpoint.qw_writes = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _writes(request: Request) -> bool:
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return getattr(request.scope.get("endpoint"), "qw_writes", False)
+
+
+# The session lifecycle, one rule: a request's transaction ends before its response is sent, on every path,
+# and nothing that a refused or finished request held (SQLite's write lock, PostgreSQL's row locks) waits for
+# a free thread to be given back. Two places carry it out:
+# - in the thread where a synchronous route ran, as soon as it returns or raises (SessionRoute): commit when
+#   the transaction wrote nothing uncommitted (a read, or a no-op that locked a row), roll back otherwise;
+# - then the dependency's teardown, before the response is sent (scope="function"): a transaction opened
+#   since (an asynchronous route, the serialization of the answer) is rolled back on a thread of its own,
+#   never one of the routes' thread pool, whose threads may all be waiting for that very lock.
+_REQUEST_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("qw_request_session",
+                                                                                    default=None)
+_UNCOMMITTED = "qw_uncommitted_writes"
+
+
 async def session_dependency(request: Request) -> AsyncIterator[Session]:
-    """One session per request; unsafe methods get the writer engine. Services own the commit.
+    """One session per request, writer or reader by the route's intent (see `writes`); services own the commit.
 
     Asynchronous, so that FastAPI does not spend two trips through its thread pool on it: making a session
-    does no I/O, and closing one does only when a transaction is still open (then in the thread pool)."""
-    writer = request.method not in ("GET", "HEAD", "OPTIONS")
+    does no I/O, and closing one does only when a transaction is still open."""
+    writer = _writes(request)
     session = new_session(writer=writer)
     if writer and get_settings().is_sqlite:
         # What a route reads after the service's commit (counts, the stored object for the response) must
         # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
         event.listen(session, "after_commit", _to_reader)
+    token = _REQUEST_SESSION.set(session)
     try:
         yield session
     finally:
-        if session.get_transaction() is None:
-            session.close()
-        else:
-            await run_in_threadpool(session.close)
+        with contextlib.suppress(ValueError):  # another context than the one that set it: nothing to undo
+            _REQUEST_SESSION.reset(token)
+        await end_session(session)
+
+
+def _wrote(session: Session, _flush_context) -> None:
+    session.info[_UNCOMMITTED] = True
+
+
+def _wrote_by_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_UNCOMMITTED] = True
+
+
+def _ended(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed or rolled back
+        session.info.pop(_UNCOMMITTED, None)
+
+
+# Whether a session's transaction holds writes not yet committed (listened to once, for every AppSession).
+event.listen(AppSession, "after_flush", _wrote)
+event.listen(AppSession, "do_orm_execute", _wrote_by_statement)
+event.listen(AppSession, "after_transaction_end", _ended)
+
+
+def end_transaction(session: Session, *, failed: bool) -> None:
+    """End the request's transaction where the route ran. A failed route's session is closed (its connection
+    rolled back and given back; the objects it loaded stay readable for the error page, as after the
+    request). A route that returned commits what it only read or left unchanged (its objects stay usable for
+    the answer) and rolls back any write it left uncommitted."""
+    if session.get_transaction() is None:
+        return
+    if failed:
+        session.close()
+    elif session.info.get(_UNCOMMITTED):
+        session.rollback()
+        if session.bind is not None and session.bind is _engines.get(True):
+            _to_reader(session)  # the route is done writing; reading its answer needs no write lock
+    else:
+        session.commit()
+
+
+def _ending_in_thread(endpoint: Callable) -> Callable:
+    @functools.wraps(endpoint)
+    def run(*args, **kwargs):
+        try:
+            result = endpoint(*args, **kwargs)
+        except BaseException:
+            session = _REQUEST_SESSION.get()
+            if session is not None:
+                end_transaction(session, failed=True)
+            raise
+        session = _REQUEST_SESSION.get()
+        if session is not None:
+            end_transaction(session, failed=False)
+        return result
+
+    return run
+
+
+class SessionRoute(APIRoute):
+    """A route whose synchronous endpoint ends the request's transaction in its own thread (see above)."""
+
+    def __init__(self, path: str, endpoint: Callable, **kwargs):
+        if not inspect.iscoroutinefunction(endpoint):
+            endpoint = _ending_in_thread(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+async def end_session(session: Session) -> None:
+    """Close the session; an open transaction is rolled back on a thread outside the routes' thread pool
+    (as FastAPI does for synchronous yield dependencies), shielded from cancellation (a client that went
+    away must not leave a lock behind)."""
+    if session.get_transaction() is None:
+        session.close()
+        return
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+
+
+# The request's session (routes and dependencies take it as `session: SessionDep`).
+SessionDep = Annotated[Session, Depends(session_dependency, scope="function")]
 
 
 def _to_reader(session: Session) -> None:

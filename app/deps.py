@@ -4,19 +4,16 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from sqlmodel import Session
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
-from app.db import lookup_session, new_session, session_dependency
+from app.db import SessionDep as SessionDep  # the request's session, with its lifecycle (app/db.py)
+from app.db import SessionRoute, lookup_session, new_session
 from app.errors import Forbidden, Unauthorized
 from app.web.i18n import gettext as _
 from app.web.security import csrf_protect
 
 SESSION_COOKIE = "qw_session"
-
-SessionDep = Annotated[Session, Depends(session_dependency)]
-
 
 def bearer_token(request: Request) -> str | None:
     auth = request.headers.get("Authorization", "")
@@ -109,8 +106,9 @@ def require_roles(*roles: Role) -> Callable[..., User]:
 def page_router(**kwargs) -> APIRouter:
     """Every page router checks CSRF on unsafe methods and knows the current user."""
     return APIRouter(dependencies=[Depends(csrf_protect), Depends(load_user)], include_in_schema=False,
+                     route_class=SessionRoute,
                      **kwargs)
 
 
 def api_router(**kwargs) -> APIRouter:
-    return APIRouter(**kwargs)
+    return APIRouter(route_class=SessionRoute, **kwargs)

@@ -45,3 +45,11 @@ class RateLimited(DomainError):
     def __init__(self, message: str = "", *, retry_after: int = 60):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Busy(DomainError):
+    """A lock was not free within the configured time (QW_LOCK_TIMEOUT_SECONDS): answered 503, try again."""
+
+    status = 503
+    title = "Vorübergehend nicht verfügbar"
+    retry_after = 2

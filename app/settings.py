@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     # Threads per worker for the synchronous routes. Few: the work is CPU-bound under the GIL, and every extra
     # thread makes the others wait longer for it (measured: writes/s drop by a quarter from 2 to 8 threads; 2 did best).
     worker_threads: int = 2
+    # How long a request waits for a lock (SQLite's write lock, a PostgreSQL row or table lock) before it gets
+    # 503 with Retry-After; writes hold locks for milliseconds, so waiting longer only piles requests up.
+    lock_timeout_seconds: float = Field(5, gt=0, le=600)
+    # PostgreSQL ends a session whose transaction has been idle this long (a backstop; requests end theirs).
+    idle_transaction_timeout_seconds: float = Field(60, gt=0, le=3600)
     page_cache: bool = True  # pages served from memory while what they show is unchanged (app/cache.py)
     # How much older than the newest write an anonymous reader's cached page may be (seconds; 0: never older).
     # Hidden or erased text is never served from an older copy; logged-in readers always get a current one.

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.accounts import policy, service
 from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, OrganisationKind, Role, User
 from app.accounts.schemas import AcceptInvitationIn, InvitationIn, RegisterIn, RoleChange, TokenIn
+from app.db import writes
 from app.deps import SESSION_COOKIE, CurrentUser, SessionDep, page_router, require_roles
 from app.errors import Conflict, DomainError, Invalid
 from app.validation import parse
@@ -53,6 +54,7 @@ def register(request: Request, session: SessionDep, email: str = Form(""), displ
 
 
 @router.get("/konto/bestaetigen/{token}", name="confirm_email")
+@writes  # a link in an e-mail: a GET that stores the confirmation
 def confirm_email(token: str, session: SessionDep):
     if service.confirm_email(session, token=token):
         return redirect("/anmelden", flash=_("Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden."))

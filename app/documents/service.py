@@ -146,12 +146,17 @@ def create_section(session: Session, *, actor: User, chapter_id: int, data: Sect
 
 
 def rename_chapter(session: Session, *, actor: User, chapter_id: int, title: str) -> Chapter:
+    chapter = _rename_chapter(session, actor=actor, chapter_id=chapter_id, title=title)
+    session.commit()
+    return chapter
+
+
+def _rename_chapter(session: Session, *, actor: User, chapter_id: int, title: str) -> Chapter:
     chapter = get_chapter(session, chapter_id)
     old, chapter.title = chapter.title, title
     session.add(chapter)
     audit.record(session, actor_id=actor.id, action="chapter.rename", target_type="chapter",
                  target_id=chapter.id, summary=f"{old} → {title}")
-    session.commit()
     return chapter
 
 
@@ -165,17 +170,29 @@ def _step(items: list, item, direction: str | None, position: int | None) -> int
 def move_chapter(session: Session, *, actor: User, chapter_id: int, position: int | None = None,
                  direction: str | None = None) -> Chapter:
     """Move a chapter to a 1-based position, or one step up/down; the others renumber."""
+    chapter = _move_chapter(session, actor=actor, chapter_id=chapter_id, position=position, direction=direction)
+    session.commit()
+    return chapter
+
+
+def _move_chapter(session: Session, *, actor: User, chapter_id: int, position: int | None = None,
+                  direction: str | None = None) -> Chapter:
     chapter = get_chapter(session, chapter_id)
     items = _chapters(session, chapter.document_id)
     _place(items, chapter, max(1, _step(items, chapter, direction, position) or 1))
     audit.record(session, actor_id=actor.id, action="chapter.move", target_type="chapter",
                  target_id=chapter.id, summary=f"Position {chapter.position}")
-    session.commit()
     return chapter
 
 
 def rename_section(session: Session, *, actor: User, section_id: int, title: str) -> Section:
     """Rename in the table of contents and in the draft; published versions keep their titles."""
+    section = _rename_section(session, actor=actor, section_id=section_id, title=title)
+    session.commit()
+    return section
+
+
+def _rename_section(session: Session, *, actor: User, section_id: int, title: str) -> Section:
     section = get_section(session, section_id)
     old, section.title = section.title, title
     session.add(section)
@@ -183,37 +200,46 @@ def rename_section(session: Session, *, actor: User, section_id: int, title: str
                  .values(title=title, revision=Draft.revision + 1, updated_at=utcnow(), updated_by_id=actor.id))
     audit.record(session, actor_id=actor.id, action="section.rename", target_type="section",
                  target_id=section.id, summary=f"{old} → {title}")
-    session.commit()
     return section
 
 
 def move_section(session: Session, *, actor: User, section_id: int, position: int | None = None,
                  direction: str | None = None) -> Section:
+    section = _move_section(session, actor=actor, section_id=section_id, position=position, direction=direction)
+    session.commit()
+    return section
+
+
+def _move_section(session: Session, *, actor: User, section_id: int, position: int | None = None,
+                  direction: str | None = None) -> Section:
     section = get_section(session, section_id)
     items = _sections(session, section.chapter_id)
     _place(items, section, max(1, _step(items, section, direction, position) or 1))
     audit.record(session, actor_id=actor.id, action="section.move", target_type="section",
                  target_id=section.id, summary=f"Position {section.position}")
-    session.commit()
     return section
 
 
 def change_chapter(session: Session, *, actor: User, chapter_id: int, data: StructureChange) -> Chapter:
-    """Rename and/or move a chapter (API PATCH)."""
+    """Rename and/or move a chapter (API PATCH), in one transaction."""
+    chapter = get_chapter(session, chapter_id)
     if data.title is not None:
-        rename_chapter(session, actor=actor, chapter_id=chapter_id, title=data.title)
+        chapter = _rename_chapter(session, actor=actor, chapter_id=chapter_id, title=data.title)
     if data.position is not None:
-        move_chapter(session, actor=actor, chapter_id=chapter_id, position=data.position)
-    return get_chapter(session, chapter_id)
+        chapter = _move_chapter(session, actor=actor, chapter_id=chapter_id, position=data.position)
+    session.commit()
+    return chapter
 
 
 def change_section(session: Session, *, actor: User, section_id: int, data: StructureChange) -> Section:
-    """Rename and/or move a section within its chapter (API PATCH)."""
+    """Rename and/or move a section within its chapter (API PATCH), in one transaction."""
+    section = get_section(session, section_id)
     if data.title is not None:
-        rename_section(session, actor=actor, section_id=section_id, title=data.title)
+        section = _rename_section(session, actor=actor, section_id=section_id, title=data.title)
     if data.position is not None:
-        move_section(session, actor=actor, section_id=section_id, position=data.position)
-    return get_section(session, section_id)
+        section = _move_section(session, actor=actor, section_id=section_id, position=data.position)
+    session.commit()
+    return section
 
 
 # --- drafts -----------------------------------------------------------------------------------

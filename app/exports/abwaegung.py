@@ -9,7 +9,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.db import streaming_session
 from app.discussion.models import Comment
 from app.documents import service as documents
 from app.documents.models import Document, Paragraph, SectionVersion
@@ -150,6 +151,13 @@ def table(session: Session, *, round_id: int, viewer: User | None, batch: int = 
     round_ = rounds.get_round(session, round_id)
     full = policy.sees_hidden(viewer)
     return Table(round=round_, full=full, rows=_rows(session, round_, include_hidden=full, batch=batch))
+
+
+def streamed(*, round_id: int, viewer: User | None, chunks: Callable[[Table], Iterator[bytes]]) -> Iterator[bytes]:
+    """The table in a format's chunks, read through a session of its own: a response streams after the
+    request's session has ended (app/db.py), and the rows are read while it streams."""
+    with streaming_session() as session:
+        yield from chunks(table(session, round_id=round_id, viewer=viewer))
 
 
 # --- formats -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.accounts.models import Role, User
+from app.db import streaming_session
 from app.deps import OptionalUser, SessionDep, api_router, require_roles
 from app.exports import abwaegung, backup
 from app.models import metadata
@@ -23,22 +24,31 @@ def _attachment(name: str) -> dict:
 @router.get("/rounds/{round_id}/responses.csv", response_class=StreamingResponse,
             summary="Abwägungstabelle as CSV (UTF-8 with BOM, `;`)")
 def responses_csv(round_id: int, session: SessionDep, user: OptionalUser):
-    table = abwaegung.table(session, round_id=round_id, viewer=user)
-    return StreamingResponse(abwaegung.csv_chunks(table.rows), media_type="text/csv; charset=utf-8",
+    table = abwaegung.table(session, round_id=round_id, viewer=user)  # may it be seen, and its name
+    return StreamingResponse(abwaegung.streamed(round_id=round_id, viewer=user,
+                                                chunks=lambda t: abwaegung.csv_chunks(t.rows)),
+                             media_type="text/csv; charset=utf-8",
                              headers=_attachment(f"{table.filename}.csv"))
 
 
 @router.get("/rounds/{round_id}/responses.xlsx", response_class=StreamingResponse,
             summary="Abwägungstabelle as XLSX")
 def responses_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
-    table = abwaegung.table(session, round_id=round_id, viewer=user)
-    return StreamingResponse(abwaegung.xlsx_chunks(table.rows, title=table.round.title), media_type=XLSX,
+    table = abwaegung.table(session, round_id=round_id, viewer=user)  # may it be seen, and its name
+    return StreamingResponse(abwaegung.streamed(round_id=round_id, viewer=user,
+                                                chunks=lambda t: abwaegung.xlsx_chunks(t.rows, title=t.round.title)),
+                             media_type=XLSX,
                              headers=_attachment(f"{table.filename}.xlsx"))
 
 
+def _export_stream():
+    with streaming_session() as session:  # the request's session ends before the response streams
+        yield from backup.export_chunks(session, metadata=metadata)
+
+
 @router.get("/export", response_class=StreamingResponse, summary="The whole platform as JSON (admin)")
-def export_platform(admin: Admin, session: SessionDep):
-    return StreamingResponse(backup.export_chunks(session, metadata=metadata), media_type="application/json",
+async def export_platform(admin: Admin):
+    return StreamingResponse(_export_stream(), media_type="application/json",
                              headers=_attachment("quartierswerkstatt-export.json"))
 
 

@@ -23,13 +23,17 @@ def printable(request: Request, round_id: int, session: SessionDep, user: Option
 
 @router.get("/runden/{round_id}/abwaegungstabelle.csv")
 def download_csv(round_id: int, session: SessionDep, user: OptionalUser):
-    table = abwaegung.table(session, round_id=round_id, viewer=user)
-    return StreamingResponse(abwaegung.csv_chunks(table.rows), media_type="text/csv; charset=utf-8",
+    table = abwaegung.table(session, round_id=round_id, viewer=user)  # may it be seen, and its name
+    return StreamingResponse(abwaegung.streamed(round_id=round_id, viewer=user,
+                                                chunks=lambda t: abwaegung.csv_chunks(t.rows)),
+                             media_type="text/csv; charset=utf-8",
                              headers=_attachment(f"{table.filename}.csv"))
 
 
 @router.get("/runden/{round_id}/abwaegungstabelle.xlsx")
 def download_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
-    table = abwaegung.table(session, round_id=round_id, viewer=user)
-    return StreamingResponse(abwaegung.xlsx_chunks(table.rows, title=table.round.title), media_type=XLSX,
+    table = abwaegung.table(session, round_id=round_id, viewer=user)  # may it be seen, and its name
+    return StreamingResponse(abwaegung.streamed(round_id=round_id, viewer=user,
+                                                chunks=lambda t: abwaegung.xlsx_chunks(t.rows, title=t.round.title)),
+                             media_type=XLSX,
                              headers=_attachment(f"{table.filename}.xlsx"))

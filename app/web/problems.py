@@ -10,7 +10,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.errors import DomainError, RateLimited, Unauthorized
+from app.errors import Busy, DomainError, RateLimited, Unauthorized
 from app.validation import field_errors
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -51,7 +51,14 @@ def _respond(request: Request, status: int, detail: str, errors=None, headers=No
     return error_page(request, status, detail, headers)
 
 
+def busy_detail() -> str:
+    return _("Gerade bearbeiten viele gleichzeitig dieselben Daten. Bitte versuchen Sie es in einigen Sekunden "
+             "noch einmal.")
+
+
 async def domain_error(request: Request, exc: DomainError) -> Response:
+    if isinstance(exc, Busy):
+        return await busy(request, exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     if isinstance(exc, Unauthorized) and not is_api(request) and request.method == "GET":
         return RedirectResponse(f"/anmelden?next={quote(request.url.path)}", status_code=303)
@@ -88,7 +95,21 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
                     headers=headers)
 
 
+def is_lock_timeout(exc: Exception) -> bool:
+    """A lock wait that ran out (QW_LOCK_TIMEOUT_SECONDS): SQLite's busy timeout, PostgreSQL's lock_timeout."""
+    orig = getattr(exc, "orig", None)
+    return (getattr(orig, "sqlstate", None) == "55P03"  # lock_not_available
+            or (isinstance(exc, OperationalError) and "database is locked" in str(orig)))
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    log.warning("lock wait timed out on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 503, busy_detail(), headers={"Retry-After": str(Busy.retry_after)})
+
+
 async def database_unavailable(request: Request, exc: Exception) -> Response:
+    if is_lock_timeout(exc):
+        return await busy(request, exc)
     log.error("database unavailable: %s", exc)
     return _respond(request, 503, _("Die Datenbank ist gerade nicht erreichbar. Bitte versuchen Sie es gleich "
                                     "noch einmal."), headers={"Retry-After": "5"})
