@@ -92,6 +92,10 @@ def load_target(session: Session, *, kind: str, target_id: int, viewer: User | N
         comment = session.get(Comment, target_id)
         if comment is None or (comment.hidden_at is not None and not policy.sees_hidden(viewer)):
             raise NotFound(_("Diesen Beitrag gibt es nicht."))
+        if comment.idea_id is not None:  # a comment on a hidden idea is hidden with it
+            idea = session.get(Idea, comment.idea_id)
+            if idea is None or (idea.hidden_at is not None and not policy.sees_hidden(viewer)):
+                raise NotFound(_("Diesen Beitrag gibt es nicht."))
         return Target(kind, target_id, comment=comment)
     if kind == "idea":
         idea = session.get(Idea, target_id)
