@@ -2,6 +2,7 @@
 validation errors (pages and API alike)."""
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ValidationError
@@ -43,6 +44,26 @@ def check_text(value: str, *, multiline: bool = True, name: bool = False) -> str
     if name and _SPOOFING.search(value):
         raise ValueError(SPOOFING_MESSAGE)
     return value
+
+
+MOMENT_MESSAGE = "Dieser Zeitpunkt liegt außerhalb des darstellbaren Bereichs (Jahr 1 bis 9999)."
+
+
+def check_moment(value: datetime) -> datetime:
+    """A point in time that can be stored and compared: it must lie in years 1 to 9999 in UTC too
+    (0001-01-01T00:00:00+14:00 does not). Raises ValueError (German)."""
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(MOMENT_MESSAGE) from None
+    return value
+
+
+def is_number(value: str) -> bool:
+    """Only ASCII digits make a number here: str.isdigit() also accepts "³" or "٣", which int() then refuses
+    or reads as another number."""
+    return value.isascii() and value.isdigit()
 
 
 def _line(value: str) -> str:

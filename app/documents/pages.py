@@ -21,7 +21,7 @@ from app.documents import editions, export, policy, service
 from app.documents.models import Section, SectionVersion
 from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, EditionIn, Move, PublishIn, Rename, SectionIn
 from app.errors import DomainError, Invalid, NotFound
-from app.validation import parse
+from app.validation import is_number, parse
 from app.web.i18n import gettext as _
 from app.web.templating import env, redirect, render
 
@@ -282,7 +282,7 @@ def publish_form(request: Request, section_id: Id, session: SessionDep, user: Le
 
 def _comment_ids(text: str) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    if any(not p.isdigit() for p in parts):
+    if any(not is_number(p) for p in parts):
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
                       errors=[("addresses", _("Bitte nur Beitragsnummern angeben, getrennt durch Kommas."))])
     return [int(p) for p in parts]
@@ -291,7 +291,7 @@ def _comment_ids(text: str) -> list[int]:
 @router.post("/abschnitte/{section_id}/veroeffentlichen")
 def publish(request: Request, section_id: Id, session: SessionDep, user: Lead, change_summary: str = Form(""),
             addresses: str = Form(""), addressed: list[str] = Form([]), revision: str = Form("")):
-    ticked = [int(v) for v in addressed if v.isdigit()]
+    ticked = [int(v) for v in addressed if is_number(v)]
     values = {"change_summary": change_summary, "addresses": addresses, "addressed": set(ticked)}
     try:
         ids = list(dict.fromkeys(ticked + _comment_ids(addresses)))  # ticked boxes and typed numbers, once each

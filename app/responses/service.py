@@ -26,6 +26,7 @@ from app.ideas.models import Idea
 from app.responses import policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
+from app.validation import is_number
 from app.web.i18n import gettext as _
 
 TARGETS = ("comment", "idea")
@@ -191,7 +192,7 @@ def parse_items(values: Iterable[str]) -> list[tuple[str, int]]:
     items = []
     for value in values:
         kind, _sep, number = value.partition(":")
-        if kind not in TARGETS or not number.isdigit():
+        if kind not in TARGETS or not is_number(number):
             raise Invalid(_("Unbekannter Beitrag in der Auswahl."), errors=[("items", _("Unbekannter Beitrag."))])
         items.append((kind, int(number)))
     return list(dict.fromkeys(items))

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator
 
 from app.rounds.models import Audience
-from app.validation import Line, Name, Text
+from app.validation import Line, Name, Text, check_moment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -38,7 +38,7 @@ class RoundIn(BaseModel):
     @field_validator("opens_at", "closes_at")
     @classmethod
     def _zone(cls, value: datetime) -> datetime:
-        return _berlin(value)
+        return check_moment(_berlin(value))
 
 
 class RoundOut(BaseModel):
