@@ -70,3 +70,26 @@ def test_comment_count_never_goes_negative(client, world):
     assert client.post(f"/api/v1/moderation/comment/{cid}/restore", json={"reason": "Versehen"},
                        headers=world.auth(world.moderator)).status_code == 200
     assert client.get(f"/api/v1/ideas/{idea['id']}").json()["comment_count"] == 0
+
+
+def test_comment_count_drops_when_an_author_erases_their_texts(client, world):
+    from tests.helpers import PASSWORD, login, post_form
+
+    idea = world.idea()
+    leaving = make_user("resident", name="Geht bald")
+    headers = world.auth(leaving)
+    for body in ("Erster Kommentar.", "Zweiter Kommentar."):
+        assert client.post(f"/api/v1/ideas/{idea['id']}/comments", json={"body": body},
+                           headers=headers).status_code == 201
+    kept = client.post(f"/api/v1/ideas/{idea['id']}/comments", json={"body": "Bleibt."},
+                       headers=world.auth(world.expert))
+    hidden = client.post(f"/api/v1/ideas/{idea['id']}/comments", json={"body": "Wird ausgeblendet."},
+                         headers=headers).json()["id"]
+    assert client.post(f"/api/v1/moderation/comment/{hidden}/hide", json={"reason": "Beleidigung"},
+                       headers=world.auth(world.moderator)).status_code == 200
+    assert kept.status_code == 201
+    assert client.get(f"/api/v1/ideas/{idea['id']}").json()["comment_count"] == 3
+    login(client, leaving)
+    gone = post_form(client, "/konto/loeschen", {"password": PASSWORD, "confirm": "ja", "erase": "1"})
+    assert gone.status_code == 303, gone.text[:300]
+    assert client.get(f"/api/v1/ideas/{idea['id']}").json()["comment_count"] == 1  # only the expert's
