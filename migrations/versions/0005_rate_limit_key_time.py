@@ -3,15 +3,18 @@
 The check counts one key's events inside a time window; the composite index answers that with a range scan.
 created_at keeps its own index for pruning old events (the app deletes them as it runs).
 
+Note: 0005 and 0006 were written at the same time, both on 0004; 0006 landed first, so 0005 follows it
+(one line of history: 0004 → 0006 → 0005).
+
 Revision ID: 0005
-Revises: 0004
+Revises: 0006 (see the note above)
 """
 from collections.abc import Sequence
 
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
