@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
                   docs_url=None, redoc_url=None)
     # innermost: requests that reach the routes, as many at once as each can have a pooled connection (a
     # request may hold two: its own session and the user lookup or a nested read)
+    app.add_middleware(problems.UnexpectedErrors)  # innermost: an unexpected error is a clean 500 (keep-alive)
     app.add_middleware(Admission, limit=get_settings().db_pool_size, exempt=frozenset({"/healthz"}))
     if get_settings().page_cache:
         # inner: sees the locale and CSRF token the security middleware set; logged-in pages per person

@@ -5,35 +5,33 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from app.accounts.models import OrganisationKind, Role
+from app.validation import Line, Name
 
 Password = Field(min_length=10, max_length=200)
 
 
 def _clean(value: str) -> str:
-    value = " ".join(value.split())
-    if any(ord(c) < 32 for c in value):
-        raise ValueError("Steuerzeichen sind nicht erlaubt.")
-    return value
+    return " ".join(value.split())  # after check_text (the Name type) refused control characters
 
 
 class RegisterIn(BaseModel):
     email: EmailStr
-    display_name: str = Field(min_length=2, max_length=80)
+    display_name: Name = Field(min_length=2, max_length=80)
     password: str = Password
 
     _clean_name = field_validator("display_name")(_clean)
 
 
 class TokenIn(BaseModel):
-    email: str = Field(min_length=1, max_length=254)
+    email: Line = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=200)
 
 
 class UserCreate(BaseModel):
     email: EmailStr
-    display_name: str = Field(min_length=2, max_length=80)
+    display_name: Name = Field(min_length=2, max_length=80)
     role: Role
-    organisation: str | None = Field(default=None, max_length=160)
+    organisation: Name | None = Field(default=None, max_length=160)
     organisation_kind: OrganisationKind | None = None
     password: str | None = Field(default=None, min_length=10, max_length=200)
 
@@ -42,12 +40,12 @@ class UserCreate(BaseModel):
 
 class InvitationIn(BaseModel):
     email: EmailStr
-    organisation: str = Field(min_length=2, max_length=160)
+    organisation: Name = Field(min_length=2, max_length=160)
     organisation_kind: OrganisationKind | None = None
 
 
 class AcceptInvitationIn(BaseModel):
-    display_name: str = Field(min_length=2, max_length=80)
+    display_name: Name = Field(min_length=2, max_length=80)
     password: str = Password
 
     _clean_name = field_validator("display_name")(_clean)
@@ -55,7 +53,7 @@ class AcceptInvitationIn(BaseModel):
 
 class RoleChange(BaseModel):
     role: Role
-    organisation: str | None = Field(default=None, max_length=160)
+    organisation: Name | None = Field(default=None, max_length=160)
 
 
 class NotificationSettings(BaseModel):

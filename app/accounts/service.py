@@ -1,10 +1,13 @@
 """Accounts: registration, login tokens, invitations, roles, personal data and account deletion."""
 
+import contextlib
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Callable
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, select
 
@@ -43,7 +46,14 @@ def _hash(token: str) -> str:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The one spelling in which an address is stored and looked up (registration, invitation, login,
+    accounts made by the administration): email-validator's normal form (Unicode NFC, the domain's IDN in
+    Unicode, so "xn--bcher-kva.example" is "bücher.example"), then lower case. An address that is not valid
+    keeps its NFC lower-case spelling: it finds no account."""
+    value = unicodedata.normalize("NFC", email.strip())
+    with contextlib.suppress(EmailNotValidError):
+        value = validate_email(value, check_deliverability=False).normalized
+    return value.lower()
 
 
 def get_user(session: Session, user_id: int) -> User:

@@ -46,7 +46,8 @@ def post_section_comment(section_id: int, data: CommentIn, user: CurrentUser, se
 @router.get("/ideas/{idea_id}/comments", response_model=Page[CommentOut])
 def idea_comments(idea_id: int, session: SessionDep, user: OptionalUser, sort: Sort = "old",
                   page: int = Query(1, ge=1, le=100_000), per_page: int = Query(50, ge=1, le=200)):
-    rows, total = service.list_comments(session, idea_id=idea_id, sort=sort, page=page, per_page=per_page)
+    rows, total = service.list_comments(session, idea_id=idea_id, sort=sort, page=page, per_page=per_page,
+                                        viewer=user)
     return _page(session, rows, total, user, page, per_page)
 
 
@@ -57,7 +58,7 @@ def post_idea_comment(idea_id: int, data: CommentIn, user: CurrentUser, session:
 
 @router.get("/comments/{comment_id}", response_model=CommentOut)
 def get_comment(comment_id: int, session: SessionDep, user: OptionalUser):
-    return _one(session, service.get_comment(session, comment_id), user)
+    return _one(session, service.visible_comment(session, comment_id, user), user)
 
 
 @router.patch("/comments/{comment_id}", response_model=CommentOut)

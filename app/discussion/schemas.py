@@ -6,27 +6,22 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.discussion.models import Alignment, VoteTarget
+from app.validation import Line, Text
 
 MAX_BODY = 5000
 
 
-def _no_control(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise ValueError("Der Text enthält unzulässige Steuerzeichen.")
-    return value
-
-
 class CommentIn(BaseModel):
-    body: str = Field(min_length=1, max_length=MAX_BODY)
-    paragraph: str | None = Field(default=None, max_length=16)
-    quote: str | None = Field(default=None, max_length=1000)
+    body: Text = Field(min_length=1, max_length=MAX_BODY)
+    paragraph: Line | None = Field(default=None, max_length=16)
+    quote: Text | None = Field(default=None, max_length=1000)
     parent_id: int | None = Field(default=None, ge=1)
     alignment: Alignment = Alignment.note
 
     @field_validator("body")
     @classmethod
     def _strip_body(cls, value: str) -> str:
-        value = _no_control(value).strip()
+        value = value.strip()
         if not value:
             raise ValueError("Bitte ausfüllen.")
         return value
@@ -34,18 +29,18 @@ class CommentIn(BaseModel):
     @field_validator("paragraph", "quote")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
-        value = _no_control(value or "").strip()
+        value = (value or "").strip()
         return value or None
 
 
 class CommentEditIn(BaseModel):
-    body: str = Field(min_length=1, max_length=MAX_BODY)
+    body: Text = Field(min_length=1, max_length=MAX_BODY)
     alignment: Alignment | None = None
 
     @field_validator("body")
     @classmethod
     def _strip_body(cls, value: str) -> str:
-        value = _no_control(value).strip()
+        value = value.strip()
         if not value:
             raise ValueError("Bitte ausfüllen.")
         return value

@@ -14,6 +14,7 @@ from app.discussion import notify, policy, sources
 from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas import policy as ideas_policy
 from app.ideas.models import Idea
 from app.rounds import service as rounds_service
 from app.settings import get_settings
@@ -50,6 +51,26 @@ def check_quote(quote: str, text: str) -> None:
 
 def get_comment(session: Session, comment_id: int) -> Comment:
     comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    return comment
+
+
+def visible_comment(session: Session, comment_id: int, viewer: User | None) -> Comment:
+    """The comment, 404 when it belongs to an idea this viewer may not see (as for the idea itself)."""
+    comment = get_comment(session, comment_id)
+    if comment.idea_id is not None:
+        idea = session.get(Idea, comment.idea_id)
+        if idea is None or not ideas_policy.can_see_idea(viewer, idea):
+            raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    return comment
+
+
+def locked_comment(session: Session, comment_id: int) -> Comment:
+    """The comment, its row locked until the transaction ends (FOR UPDATE on PostgreSQL; SQLite writers are
+    serialised by BEGIN IMMEDIATE): a change decided from what was read is not lost to a concurrent one."""
+    comment = session.exec(select(Comment).where(Comment.id == comment_id).with_for_update()
+                           .execution_options(populate_existing=True)).first()
     if comment is None:
         raise NotFound(_("Diesen Beitrag gibt es nicht."))
     return comment
@@ -171,9 +192,12 @@ def idea_for_discussion(session: Session, *, idea_id: int, user: User | None) ->
 
 def edit_comment(session: Session, *, user: User | None, comment_id: int, data: CommentEditIn,
                  now: datetime | None = None) -> Comment:
-    """The author changes the text within 15 minutes; the earlier text is kept (CommentEdit)."""
+    """The author changes the text within 15 minutes; the earlier text is kept (CommentEdit).
+
+    The comment row is locked first (FOR UPDATE on PostgreSQL; SQLite writers are serialised by BEGIN
+    IMMEDIATE): concurrent edits then take turns, and each keeps the text it really replaced."""
     now = now or utcnow()
-    comment = get_comment(session, comment_id)
+    comment = locked_comment(session, comment_id)
     if user is None or comment.author_id != user.id:
         raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag bearbeiten."))
     if not policy.may_edit(user, comment, now, int(EDIT_WINDOW.total_seconds())):
@@ -193,13 +217,13 @@ def withdraw_comment(session: Session, *, user: User | None, comment_id: int,
                      now: datetime | None = None) -> Comment:
     """The author withdraws a comment; a placeholder keeps the thread readable. (Moderators hide instead.)"""
     now = now or utcnow()
-    comment = get_comment(session, comment_id)
+    comment = locked_comment(session, comment_id)
     if user is None or not policy.may_withdraw(user, comment):
         if comment.withdrawn_at is not None:
             raise Conflict(_("Dieser Beitrag ist bereits zurückgezogen."))
         raise Forbidden(_("Nur die Verfasserin oder der Verfasser kann einen Beitrag zurückziehen."))
     comment.withdrawn_at = now
-    if comment.idea_id:
+    if comment.idea_id and comment.hidden_at is None:  # a hidden comment was no longer counted
         session.exec(update(Idea).where(Idea.id == comment.idea_id).values(comment_count=Idea.comment_count - 1))
     session.add(comment)
     session.commit()
@@ -254,8 +278,9 @@ def ordered(query, sort: str):
 def list_comments(session: Session, *, section_id: int | None = None, idea_id: int | None = None,
                   version: int | None = None, paragraph: str | None = None, sort: str = "new",
                   alignment: str | None = None, round_id: int | None = None, organisation: str | None = None,
-                  page: int = 1, per_page: int = 50) -> tuple[list[Comment], int]:
-    """Comments of a section (optionally one version and paragraph) or an idea, paginated."""
+                  page: int = 1, per_page: int = 50, viewer: User | None = None) -> tuple[list[Comment], int]:
+    """Comments of a section (optionally one version and paragraph) or an idea (404 when this viewer may not
+    see it), paginated."""
     version_id = None
     if section_id is not None:
         section = sources.get_section(session, section_id)
@@ -264,8 +289,10 @@ def list_comments(session: Session, *, section_id: int | None = None, idea_id: i
             if v is None:
                 raise NotFound(_("Diese Fassung gibt es nicht."))
             version_id = v.id
-    elif idea_id is not None and session.get(Idea, idea_id) is None:
-        raise NotFound(_("Diese Idee gibt es nicht."))
+    elif idea_id is not None:
+        idea = session.get(Idea, idea_id)
+        if idea is None or not ideas_policy.can_see_idea(viewer, idea):
+            raise NotFound(_("Diese Idee gibt es nicht."))
     query = comment_query(section_id=section_id, version_id=version_id, idea_id=idea_id, paragraph=paragraph,
                           alignment=alignment, round_id=round_id, organisation=organisation)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -338,6 +365,13 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
     if not erase_texts:
         return
     comment_ids = select(Comment.id).where(Comment.author_id == user.id)
+    counted = dict(session.exec(  # visible comments on ideas are counted; erased ones are not
+        select(Comment.idea_id, func.count()).where(Comment.author_id == user.id, Comment.idea_id.is_not(None),
+                                                    Comment.hidden_at.is_(None), Comment.withdrawn_at.is_(None),
+                                                    Comment.erased.is_(False))
+        .group_by(Comment.idea_id)).all())
+    for idea_id, n in counted.items():
+        session.exec(update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count - n))
     session.exec(update(Comment).where(Comment.author_id == user.id)
                  .values(erased=True, body="", html="", quote=None))
     session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))

@@ -17,6 +17,7 @@ from app.db import checks_before_writing, utcnow
 from app.discussion import policy, sources
 from app.discussion.models import Comment, Vote, VoteTarget
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas import policy as ideas_policy
 from app.ideas.models import Idea
 from app.rounds import service as rounds_service
 from app.web.i18n import gettext as _
@@ -199,7 +200,12 @@ def counts_checked(session: Session, *, target: VoteTarget, target_id: int, user
     from app.documents.models import SectionVersion
 
     model = {VoteTarget.comment: Comment, VoteTarget.idea: Idea, VoteTarget.section_version: SectionVersion}[target]
-    if session.get(model, target_id) is None:
+    item = session.get(model, target_id)
+    if item is None:
+        raise NotFound(_("Nicht gefunden."))
+    idea = item if target == VoteTarget.idea else (
+        session.get(Idea, item.idea_id) if target == VoteTarget.comment and item.idea_id else None)
+    if idea is not None and not ideas_policy.can_see_idea(user, idea):  # as for the idea itself
         raise NotFound(_("Nicht gefunden."))
     return counts(session, target=target, target_id=target_id, user=user)
 

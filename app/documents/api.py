@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from app.accounts.models import Role, User
-from app.deps import SessionDep, api_router, require_roles
-from app.documents import editions, service
+from app.deps import OptionalUser, SessionDep, api_router, require_roles
+from app.documents import editions, policy, service
 from app.documents.models import Draft
 from app.documents.schemas import (
     ChapterIn,
@@ -99,18 +99,20 @@ def list_documents(session: SessionDep, page: int = Query(1, ge=1, le=100_000),
 @router.post("/documents", status_code=201, response_model=DocumentOut)
 def create_document(data: DocumentIn, lead: Lead, session: SessionDep):
     document = service.create_document(session, actor=lead, data=data)
-    return _document(service.outline(session, slug=document.slug))
+    return _document(service.outline(session, slug=document.slug, drafts=True))
 
 
 @router.get("/documents/{slug}", response_model=DocumentOut)
-def get_document(slug: str, session: SessionDep):
-    return _document(service.outline(session, slug=slug, with_content=True, with_paragraphs=False))
+def get_document(slug: str, session: SessionDep, user: OptionalUser):
+    """The outline: sections without a published version (and chapters without any) only for the editors."""
+    return _document(service.outline(session, slug=slug, with_content=True, with_paragraphs=False,
+                                     drafts=policy.can_see_drafts(user)))
 
 
 @router.post("/documents/{slug}/chapters", status_code=201, response_model=ChapterOut)
 def create_chapter(slug: str, data: ChapterIn, lead: Lead, session: SessionDep):
     chapter = service.create_chapter(session, actor=lead, slug=slug, data=data)
-    outline = service.outline(session, slug=slug)
+    outline = service.outline(session, slug=slug, drafts=True)
     entry = next(c for c in outline.chapters if c.chapter.id == chapter.id)
     return ChapterOut(id=chapter.id, number=entry.number, title=chapter.title, position=chapter.position, sections=[])
 
@@ -120,7 +122,8 @@ def change_chapter(chapter_id: Id, data: StructureChange, lead: Lead, session: S
     """Rename and/or move a chapter (1-based position)."""
     chapter = service.change_chapter(session, actor=lead, chapter_id=chapter_id, data=data)
     doc = service.document_of_chapter(session, chapter)
-    entry = next(c for c in service.outline(session, slug=doc.slug).chapters if c.chapter.id == chapter.id)
+    entry = next(c for c in service.outline(session, slug=doc.slug, drafts=True).chapters
+                 if c.chapter.id == chapter.id)
     return _document(service.Outline(document=doc, chapters=[entry])).chapters[0]
 
 
@@ -132,8 +135,9 @@ def create_section(chapter_id: Id, data: SectionIn, lead: Lead, session: Session
 
 
 @router.get("/sections/{section_id}", response_model=SectionOut)
-def get_section(section_id: Id, session: SessionDep):
-    return _section(service.section_view(session, section_id=section_id))
+def get_section(section_id: Id, session: SessionDep, user: OptionalUser):
+    """404 before the first published version, except for the editors (as the section's page)."""
+    return _section(service.section_view(session, section_id=section_id, drafts=policy.can_see_drafts(user)))
 
 
 @router.patch("/sections/{section_id}", response_model=SectionOut)

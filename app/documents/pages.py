@@ -20,8 +20,8 @@ from app.deps import OptionalUser, SessionDep, page_router, require_roles
 from app.documents import editions, export, policy, service
 from app.documents.models import Section, SectionVersion
 from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, EditionIn, Move, PublishIn, Rename, SectionIn
-from app.errors import DomainError, Invalid, NotFound
-from app.validation import parse
+from app.errors import DomainError, Invalid
+from app.validation import is_number, parse
 from app.web.i18n import gettext as _
 from app.web.templating import env, redirect, render
 
@@ -47,7 +47,7 @@ def _extensions(request: Request, session: Session, view: service.SectionView, u
 # --- reading -----------------------------------------------------------------------------------
 
 def _document_page(request: Request, session: Session, slug: str, user: User | None) -> Response:
-    content = service.outline(session, slug=slug, with_content=True)
+    content = service.outline(session, slug=slug, with_content=True, drafts=policy.can_see_drafts(user))
     return render(request, "documents/document.html", {
         "outline": content, "can_edit": policy.can_edit_document(user),
         "others": [d for d in service.list_documents(session) if d.id != content.document.id]})
@@ -106,9 +106,7 @@ def document_export_html(slug: str, session: SessionDep):
 
 def _section_page(request: Request, session: Session, user: User | None, section_id: int,
                   number: int | None) -> Response:
-    view = service.section_view(session, section_id=section_id, number=number)
-    if view.version is None and not policy.can_see_drafts(user):
-        raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
+    view = service.section_view(session, section_id=section_id, number=number, drafts=policy.can_see_drafts(user))
     can_edit = policy.can_edit_document(user)
     pending = can_edit and view.section.id in service.pending_drafts(session, slug=view.document.slug)
     return render(request, "documents/section.html", {
@@ -129,7 +127,7 @@ def section_version(request: Request, section_id: Id, number: Id, session: Sessi
 @router.get("/abschnitte/{section_id}/fassungen", name="section_history")
 def history(request: Request, section_id: Id, session: SessionDep, user: OptionalUser,
             von: int | None = Query(None, ge=1, le=1_000_000), bis: int | None = Query(None, ge=1, le=1_000_000)):
-    view = service.section_view(session, section_id=section_id)
+    view = service.section_view(session, section_id=section_id, drafts=policy.can_see_drafts(user))
     versions = service.list_versions(session, section_id=section_id)
     diff = None
     if versions and len(versions) > 1:
@@ -147,7 +145,8 @@ def history(request: Request, section_id: Id, session: SessionDep, user: Optiona
 def _structure(request: Request, session: Session, slug: str, *, message: str | None = None,
                errors: dict | None = None, status_code: int = 200) -> Response:
     return render(request, "documents/structure.html", {
-        "outline": service.outline(session, slug=slug), "pending": service.pending_drafts(session, slug=slug),
+        "outline": service.outline(session, slug=slug, drafts=True),
+        "pending": service.pending_drafts(session, slug=slug),
         "message": message, "errors": errors or {}}, status_code=status_code)
 
 
@@ -282,7 +281,7 @@ def publish_form(request: Request, section_id: Id, session: SessionDep, user: Le
 
 def _comment_ids(text: str) -> list[int]:
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
-    if any(not p.isdigit() for p in parts):
+    if any(not is_number(p) for p in parts):
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
                       errors=[("addresses", _("Bitte nur Beitragsnummern angeben, getrennt durch Kommas."))])
     return [int(p) for p in parts]
@@ -291,7 +290,7 @@ def _comment_ids(text: str) -> list[int]:
 @router.post("/abschnitte/{section_id}/veroeffentlichen")
 def publish(request: Request, section_id: Id, session: SessionDep, user: Lead, change_summary: str = Form(""),
             addresses: str = Form(""), addressed: list[str] = Form([]), revision: str = Form("")):
-    ticked = [int(v) for v in addressed if v.isdigit()]
+    ticked = [int(v) for v in addressed if is_number(v)]
     values = {"change_summary": change_summary, "addresses": addresses, "addressed": set(ticked)}
     try:
         ids = list(dict.fromkeys(ticked + _comment_ids(addresses)))  # ticked boxes and typed numbers, once each

@@ -159,8 +159,12 @@ def section_label(session: Session, section_id: int) -> str:
     return f"{_chapter_number(session, chapter)}.{_section_number(session, section)}"
 
 
-def outline(session: Session, *, slug: str, with_content: bool = False, with_paragraphs: bool = True) -> Outline:
-    """The document's numbered chapters and sections; with_content adds current versions (and paragraphs)."""
+def outline(session: Session, *, slug: str, with_content: bool = False, with_paragraphs: bool = True,
+            drafts: bool = False) -> Outline:
+    """The document's numbered chapters and sections; with_content adds current versions (and paragraphs).
+
+    Without `drafts` (what the public sees): only sections with a published version, and only chapters that
+    have one; the numbers stay those of the full outline, so "2.3" names the same section for everyone."""
     document = get_document(session, slug)
     chapters = session.exec(select(Chapter).where(Chapter.document_id == document.id)
                             .order_by(Chapter.position, Chapter.id)).all()
@@ -188,20 +192,24 @@ def outline(session: Session, *, slug: str, with_content: bool = False, with_par
     for n, chapter in enumerate(chapters, start=1):
         entries = []
         for m, s in enumerate(by_chapter.get(chapter.id, []), start=1):
+            if not drafts and s.current_number == 0:
+                continue
             v = versions.get(s.id)
             entries.append(SectionEntry(section=s, label=f"{n}.{m}", version=v,
                                         paragraphs=paragraphs.get(v.id, []) if v else [],
                                         publisher=people.get(v.published_by_id) if v else None))
-        result.append(ChapterEntry(chapter=chapter, number=n, sections=entries))
+        if drafts or entries:
+            result.append(ChapterEntry(chapter=chapter, number=n, sections=entries))
     return Outline(document=document, chapters=result)
 
 
-def list_sections(session: Session, document_slug: str | None = None) -> list[SectionChoice]:
-    """Every section in document order (for dropdowns): id, label, title."""
+def list_sections(session: Session, document_slug: str | None = None, *,
+                  drafts: bool = False) -> list[SectionChoice]:
+    """Every published section (with `drafts`: every section) in document order, for dropdowns."""
     documents = [get_document(session, document_slug)] if document_slug else list_documents(session)
     choices = []
     for document in documents:
-        for entry in outline(session, slug=document.slug).entries:
+        for entry in outline(session, slug=document.slug, drafts=drafts).entries:
             choices.append(SectionChoice(id=entry.section.id, label=entry.label, title=entry.section.title,
                                          document_slug=document.slug))
     return choices
@@ -255,12 +263,16 @@ def _section_view_query():
             .where(Section.id == bindparam("section_id")))
 
 
-def section_view(session: Session, *, section_id: int, number: int | None = None) -> SectionView:
-    """The section with one version (the current one unless `number` is given): two queries."""
+def section_view(session: Session, *, section_id: int, number: int | None = None,
+                 drafts: bool = True) -> SectionView:
+    """The section with one version (the current one unless `number` is given): two queries. Without
+    `drafts` (what the public sees), a section without a published version is not found."""
     row = session.execute(_section_view_query(), {"section_id": section_id, "number": number}).first()
     if row is None:
         raise NotFound(_("Diesen Abschnitt gibt es nicht."))
     section, chapter, document, version, publisher, chapter_number, section_number, addresses = row
+    if not drafts and section.current_number == 0:
+        raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
     if version is None and number is not None:
         raise NotFound(_("Diese Fassung gibt es nicht."))
     return SectionView(section=section, chapter=chapter, document=document, label=f"{chapter_number}.{section_number}",

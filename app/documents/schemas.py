@@ -5,7 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-TITLE = Field(min_length=1, max_length=200)
+from app.validation import Line, Name, Text
+
+TITLE = Field(min_length=1, max_length=200)  # with the type Name
 BODY_MAX = 100_000
 
 
@@ -16,9 +18,7 @@ def _line(value: str) -> str:
     return value
 
 
-def _text(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise ValueError("Steuerzeichen sind nicht erlaubt.")
+def _text(value: str) -> str:  # after check_text (the Text type)
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -26,9 +26,9 @@ RESERVED_SLUGS = {"neu"}  # /konzeption/neu is the form for a new document
 
 
 class DocumentIn(BaseModel):
-    title: str = TITLE
-    slug: str = Field(min_length=2, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-    description: str = Field(default="", max_length=5000)
+    title: Name = TITLE
+    slug: Line = Field(min_length=2, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    description: Text = Field(default="", max_length=5000)
 
     _clean_title = field_validator("title")(_line)
     _clean_description = field_validator("description")(_text)
@@ -42,15 +42,15 @@ class DocumentIn(BaseModel):
 
 
 class ChapterIn(BaseModel):
-    title: str = TITLE
+    title: Name = TITLE
     position: int | None = Field(default=None, ge=1, le=1000)
 
     _clean_title = field_validator("title")(_line)
 
 
 class SectionIn(BaseModel):
-    title: str = TITLE
-    body: str = Field(default="", max_length=BODY_MAX)
+    title: Name = TITLE
+    body: Text = Field(default="", max_length=BODY_MAX)
     position: int | None = Field(default=None, ge=1, le=1000)
 
     _clean_title = field_validator("title")(_line)
@@ -58,7 +58,7 @@ class SectionIn(BaseModel):
 
 
 class Rename(BaseModel):
-    title: str = TITLE
+    title: Name = TITLE
 
     _clean_title = field_validator("title")(_line)
 
@@ -73,7 +73,7 @@ class Move(BaseModel):
 class StructureChange(BaseModel):
     """Rename and/or move (API PATCH)."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: Name | None = Field(default=None, min_length=1, max_length=200)
     position: int | None = Field(default=None, ge=1, le=1000)
 
     @field_validator("title")
@@ -83,8 +83,8 @@ class StructureChange(BaseModel):
 
 
 class DraftIn(BaseModel):
-    title: str = TITLE
-    body: str = Field(max_length=BODY_MAX)
+    title: Name = TITLE
+    body: Text = Field(max_length=BODY_MAX)
     revision: int = Field(ge=0, le=2_147_483_647)
 
     _clean_title = field_validator("title")(_line)
@@ -92,7 +92,7 @@ class DraftIn(BaseModel):
 
 
 class PublishIn(BaseModel):
-    change_summary: str = Field(min_length=3, max_length=4000)
+    change_summary: Text = Field(min_length=3, max_length=4000)
     addresses: list[int] = Field(default_factory=list, max_length=200)
     revision: int | None = Field(default=None, ge=0, le=2_147_483_647)
 
@@ -107,8 +107,8 @@ class PublishIn(BaseModel):
 
 
 class EditionIn(BaseModel):
-    document: str = Field(min_length=1, max_length=80)
-    title: str = TITLE
+    document: Line = Field(min_length=1, max_length=80)
+    title: Name = TITLE
 
     _clean_title = field_validator("title")(_line)
 

@@ -17,6 +17,7 @@ from app import audit
 from app.accounts.models import Role, User
 from app.db import UTCDateTime, utcnow
 from app.errors import Conflict, Forbidden, Invalid
+from app.validation import check_text
 from app.web.i18n import gettext as _
 
 FORMAT = "quartierswerkstatt-export"
@@ -96,7 +97,12 @@ def _decoder(column):
                 parsed = datetime.fromisoformat(value)
             except ValueError:
                 raise ValueError(_("kein gültiger ISO-8601-Zeitpunkt")) from None
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            try:
+                parsed.astimezone(UTC)  # stored in UTC: 0001-01-01T00:00+14:00 lies before year 1 there
+            except OverflowError:
+                raise ValueError(_("Zeitpunkt außerhalb des darstellbaren Bereichs")) from None
+            return parsed
         if isinstance(kind, Date):
             try:
                 return date.fromisoformat(value)
@@ -116,13 +122,14 @@ def _decoder(column):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(_("keine Zahl"))
             return float(value)
-        if isinstance(kind, String | Text):
+        if isinstance(kind, String | Text) or isinstance(getattr(kind, "impl", None), String | Text):
+            kind_ = kind if isinstance(kind, String | Text) else kind.impl  # SQLModel's AutoString decorates String
             if not isinstance(value, str):
                 raise ValueError(_("kein Text"))
-            length = getattr(kind, "length", None)
+            length = getattr(kind_, "length", None)
             if length and len(value) > length:
                 raise ValueError(_("zu lang"))
-            return value
+            return check_text(value)  # no NUL, other control characters or lone surrogates (any database)
         return value
 
     return check
@@ -180,9 +187,23 @@ def validate(document, *, metadata: MetaData) -> dict[str, list[dict]]:
             seen.add(key)
             rows.append(row)
         result[name] = rows
+    if not errors:
+        _check_complete(result, fail)
     if errors:
         raise Invalid(_("Die Datei ist fehlerhaft; es wurde nichts importiert."), errors=errors)
     return result
+
+
+def _check_complete(data: dict[str, list[dict]], fail) -> None:
+    """A platform needs its reference data and someone to run it: an import replaces the importing admin."""
+    for name in sorted(REFERENCE):
+        if not data.get(name):
+            fail(f"tables.{name}", _("Die Referenzdaten fehlen (Stadtbezirke und Stadtteile)."))
+    admins = [row for row in data.get("user_account", []) if row.get("role") == Role.admin.value
+              and row.get("deleted_at") is None and row.get("email")]
+    if not admins:
+        fail("tables.user_account", _("Die Datei enthält kein aktives Administrationskonto; ohne eines könnte "
+                                      "niemand die Plattform verwalten."))
 
 
 def _count(session: Session, table: Table) -> int:

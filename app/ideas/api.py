@@ -67,8 +67,8 @@ def create_idea(data: IdeaIn, user: CurrentUser, session: SessionDep):
 
 @router.get("/ideas/{idea_id}", response_model=IdeaDetailOut)
 def get_idea(idea_id: int, session: SessionDep, user: OptionalUser):
-    # Hidden ideas never appear in the API, not even to moderation (they use the moderation queue).
-    return _detail(session, idea_id, None)
+    # A hidden idea: 404, except for moderation, the project lead and its author (as on the idea's page).
+    return _detail(session, idea_id, user)
 
 
 @router.put("/ideas/{idea_id}/status", response_model=IdeaDetailOut)

@@ -16,6 +16,7 @@ from app.ideas.models import Category, Idea, IdeaStatus, IdeaStatusChange
 from app.quartiere.models import District, Quarter
 from app.rounds import service as rounds_service
 from app.rounds.models import Round
+from app.validation import is_number
 from app.web.i18n import gettext as _
 
 
@@ -125,7 +126,7 @@ def _by_ref(session: Session, model, ref: str):
     ref = ref.strip()[:80]
     if not ref:
         return None
-    if ref.isdigit():
+    if is_number(ref):
         return session.get(model, int(ref))
     return session.exec(select(model).where(model.slug == ref)).first()
 
@@ -158,7 +159,7 @@ def resolve_filter(session: Session, f: IdeaFilter, *, strict: bool) -> Resolved
         else:
             errors.append(("status", _("Diesen Status gibt es nicht.")))
     if f.round:
-        if f.round.strip().isdigit() and session.get(Round, int(f.round.strip())) is not None:
+        if is_number(f.round.strip()) and session.get(Round, int(f.round.strip())) is not None:
             r.round_id = int(f.round.strip())
         else:
             errors.append(("round", _("Diese Beteiligungsrunde gibt es nicht.")))

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.ideas.models import Category, IdeaStatus
+from app.validation import Name, Text
 
 # Stuttgart's extent, generously rounded (DESIGN.md): a located idea must lie inside.
 LAT_MIN, LAT_MAX = 48.69, 48.87
@@ -19,15 +20,12 @@ HALF_POINT = "Bitte geben Sie Breite und Länge zusammen an – oder keins von b
 
 
 def _one_line(value: str) -> str:
-    value = " ".join(value.split())
-    if any(ord(c) < 32 for c in value):
-        raise ValueError("Steuerzeichen sind nicht erlaubt.")
-    return value
+    return " ".join(value.split())  # after check_text (the Name type) refused control characters
 
 
 class IdeaIn(BaseModel):
-    title: str = Field(min_length=3, max_length=TITLE_MAX)
-    body: str = Field(min_length=10, max_length=BODY_MAX)
+    title: Name = Field(min_length=3, max_length=TITLE_MAX)
+    body: Text = Field(min_length=10, max_length=BODY_MAX)
     category: Category
     quarter_id: int = Field(ge=1, le=100_000)
     section_id: int | None = Field(default=None, ge=1)
@@ -39,8 +37,6 @@ class IdeaIn(BaseModel):
     @field_validator("body")
     @classmethod
     def _strip_body(cls, value: str) -> str:
-        if "\x00" in value:
-            raise ValueError("Steuerzeichen sind nicht erlaubt.")
         return value.strip()
 
     @field_validator("lat")
@@ -62,7 +58,7 @@ class IdeaIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: IdeaStatus
-    reason: str = Field(min_length=10, max_length=REASON_MAX)
+    reason: Text = Field(min_length=10, max_length=REASON_MAX)
     section_id: int | None = Field(default=None, ge=1)
 
     @field_validator("reason")

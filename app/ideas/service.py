@@ -67,7 +67,8 @@ def _when(value: datetime) -> str:
 
 
 def _check_section(session: Session, section_id: int | None) -> None:
-    if section_id is not None and session.get(Section, section_id) is None:
+    section = session.get(Section, section_id) if section_id is not None else None
+    if section_id is not None and (section is None or section.current_number == 0):  # unpublished: unknown
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
                       errors=[("section_id", _("Diesen Abschnitt der Rahmenkonzeption gibt es nicht."))])
 

@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from app.validation import Text
+
 Target = Literal["comment", "idea"]
 
 
@@ -18,7 +20,7 @@ def _strip(value: str) -> str:
 class FlagIn(BaseModel):
     target: Target
     target_id: int = Field(ge=1)
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Text = Field(min_length=1, max_length=1000)
 
     _reason = field_validator("reason")(_strip)
 
@@ -32,18 +34,18 @@ class FlagOut(BaseModel):
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
     _reason = field_validator("reason")(_strip)
 
 
 class OptionalReasonIn(BaseModel):
-    reason: str = Field(default="", max_length=2000)
+    reason: Text = Field(default="", max_length=2000)
 
 
 class BlockIn(BaseModel):
     days: int = Field(ge=1, le=3650)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
     _reason = field_validator("reason")(_strip)
 

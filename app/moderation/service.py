@@ -30,9 +30,14 @@ def _forbidden() -> Forbidden:
     return Forbidden(_("Das ist Aufgabe der Moderation."))
 
 
-def _load(session: Session, kind: str, target_id: int) -> Comment | Idea:
+def _load(session: Session, kind: str, target_id: int, *, lock: bool = False) -> Comment | Idea:
+    """The flagged item; `lock`: its row locked until the transaction ends (hide and restore decide from it)."""
     model = Comment if kind == "comment" else Idea if kind == "idea" else None
-    item = session.get(model, target_id) if model else None
+    if model is not None and lock:
+        item = session.exec(select(model).where(model.id == target_id).with_for_update()
+                            .execution_options(populate_existing=True)).first()
+    else:
+        item = session.get(model, target_id) if model else None
     if item is None:
         raise NotFound(_("Diesen Beitrag gibt es nicht."))
     return item
@@ -173,7 +178,7 @@ def hide(session: Session, *, actor: User | None, kind: str, target_id: int, rea
     if not policy.can_moderate(actor):
         raise _forbidden()
     now = now or utcnow()
-    item = _load(session, kind, target_id)
+    item = _load(session, kind, target_id, lock=True)
     if item.hidden_at is not None:
         raise Conflict(_("Dieser Beitrag ist bereits ausgeblendet."))
     item.hidden_at, item.hidden_reason = now, reason
@@ -190,7 +195,7 @@ def restore(session: Session, *, actor: User | None, kind: str, target_id: int, 
             now: datetime | None = None) -> Comment | Idea:
     if not policy.can_moderate(actor):
         raise _forbidden()
-    item = _load(session, kind, target_id)
+    item = _load(session, kind, target_id, lock=True)
     if item.hidden_at is None:
         raise Conflict(_("Dieser Beitrag ist nicht ausgeblendet."))
     previous = item.hidden_reason or ""

@@ -6,6 +6,7 @@ from app.deps import SessionDep, page_router
 from app.quartiere import geometry, mapview
 from app.quartiere import service as quartiere
 from app.reports import service
+from app.validation import is_number
 from app.web.i18n import gettext as _
 from app.web.templating import render
 
@@ -13,7 +14,7 @@ router = page_router()
 
 
 def _round_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if is_number(value) and len(value) < 10 else None
 
 
 @router.get("/berichte", name="reports")

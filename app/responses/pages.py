@@ -15,7 +15,7 @@ from app.errors import DomainError
 from app.responses import service, workbench
 from app.responses.models import STATUS_LABELS
 from app.responses.schemas import ResponseIn
-from app.validation import parse
+from app.validation import is_number, parse
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
 from app.web.templating import env, redirect, render
@@ -51,7 +51,7 @@ env.globals["open_comments"] = open_comments
 
 
 def _version_id(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else (None if not value.strip() else -1)
+    return int(value) if is_number(value.strip()) else (None if not value.strip() else -1)
 
 
 def _input(status: str, text: str, version_id: str) -> dict:

@@ -6,13 +6,14 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.responses.models import ResponseStatus
+from app.validation import Text
 
 MAX_TEXT = 10_000
 
 
 class ResponseIn(BaseModel):
     status: ResponseStatus
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: Text = Field(min_length=1, max_length=MAX_TEXT)
     version_id: int | None = Field(default=None, ge=1)
 
     @field_validator("text")

@@ -26,6 +26,7 @@ from app.ideas.models import Idea
 from app.responses import policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
+from app.validation import is_number
 from app.web import i18n
 from app.web.i18n import gettext as _
 
@@ -93,6 +94,10 @@ def load_target(session: Session, *, kind: str, target_id: int, viewer: User | N
         comment = session.get(Comment, target_id)
         if comment is None or (comment.hidden_at is not None and not policy.sees_hidden(viewer)):
             raise NotFound(_("Diesen Beitrag gibt es nicht."))
+        if comment.idea_id is not None:  # a comment on a hidden idea is hidden with it
+            idea = session.get(Idea, comment.idea_id)
+            if idea is None or (idea.hidden_at is not None and not policy.sees_hidden(viewer)):
+                raise NotFound(_("Diesen Beitrag gibt es nicht."))
         return Target(kind, target_id, comment=comment)
     if kind == "idea":
         idea = session.get(Idea, target_id)
@@ -188,7 +193,7 @@ def parse_items(values: Iterable[str]) -> list[tuple[str, int]]:
     items = []
     for value in values:
         kind, _sep, number = value.partition(":")
-        if kind not in TARGETS or not number.isdigit():
+        if kind not in TARGETS or not is_number(number):
             raise Invalid(_("Unbekannter Beitrag in der Auswahl."), errors=[("items", _("Unbekannter Beitrag."))])
         items.append((kind, int(number)))
     return list(dict.fromkeys(items))

@@ -23,6 +23,7 @@ from app.responses import policy, service
 from app.responses.models import STATUS_LABELS, Response
 from app.rounds import service as rounds
 from app.rounds.models import Round
+from app.validation import is_number
 from app.web.i18n import gettext as _
 
 PER_PAGE = 50
@@ -46,7 +47,7 @@ class Filter:
     def parse(cls, query) -> "Filter":
         def number(name: str) -> int | None:
             value = (query.get(name) or "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            return int(value) if is_number(value) and len(value) < 10 else None
 
         state = query.get("state", "")
         status = query.get("status", "")

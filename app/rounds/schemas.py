@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, field_validator
 
 from app.rounds.models import Audience
+from app.validation import Line, Name, Text, check_moment
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -16,9 +17,9 @@ def _berlin(value: datetime) -> datetime:
 
 
 class RoundIn(BaseModel):
-    document: str = Field(min_length=1, max_length=80, description="slug or id of the document")
-    title: str = Field(min_length=3, max_length=200)
-    description: str = Field(default="", max_length=20_000)
+    document: Line = Field(min_length=1, max_length=80, description="slug or id of the document")
+    title: Name = Field(min_length=3, max_length=200)
+    description: Text = Field(default="", max_length=20_000)
     opens_at: datetime
     closes_at: datetime
     audience: Audience
@@ -37,7 +38,7 @@ class RoundIn(BaseModel):
     @field_validator("opens_at", "closes_at")
     @classmethod
     def _zone(cls, value: datetime) -> datetime:
-        return _berlin(value)
+        return check_moment(_berlin(value))
 
 
 class RoundOut(BaseModel):

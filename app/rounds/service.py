@@ -13,6 +13,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.rounds import policy
 from app.rounds.models import Audience, Round, RoundSection, RoundState
 from app.rounds.schemas import BERLIN, RoundIn
+from app.validation import is_number
 from app.web.i18n import N_
 from app.web.i18n import gettext as _
 
@@ -164,7 +165,7 @@ def sections_for_choice(session: Session, document_id: int | None = None) -> lis
 # --- writing -------------------------------------------------------------------------------------
 
 def _document(session: Session, ref: str) -> Document:
-    doc = session.get(Document, int(ref)) if ref.isdigit() else None
+    doc = session.get(Document, int(ref)) if is_number(ref) else None
     doc = doc or session.exec(select(Document).where(Document.slug == ref)).first()
     if doc is None:
         raise Invalid(_("Dieses Dokument gibt es nicht."), errors=[("document", _("Dieses Dokument gibt es nicht."))])

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import Busy, DomainError, RateLimited, Unauthorized
 from app.validation import field_errors
@@ -132,8 +133,41 @@ async def out_of_range(request: Request, exc: Exception) -> Response:
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(request, 500, _("Ein unerwarteter Fehler ist aufgetreten."))
+
+
+class UnexpectedErrors:
+    """An unexpected error becomes a clean 500 answer, and the request ends normally.
+
+    Starlette's handler for `Exception` (ServerErrorMiddleware) sends the 500 and then re-raises, so that the
+    server sees a failed request and closes the keep-alive connection: the client's next request on it fails.
+    Installed innermost, this answers first (inside the security headers and the locale) and raises nothing.
+    An error after the response has begun cannot be answered any more: it goes on to the server, which
+    closes the connection (the only honest end of a half-sent response)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            response = await unexpected(Request(scope, receive), exc)
+            await response(scope, receive, send)
 
 
 PROBLEM_SCHEMA = {
@@ -184,4 +218,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(OverflowError, out_of_range)
-    app.add_exception_handler(Exception, unexpected)
+    app.add_exception_handler(Exception, unexpected)  # errors in the outer middleware (see UnexpectedErrors)

@@ -20,7 +20,8 @@ def test_create_document_chapters_and_sections_numbered(client, docs):
     s3 = docs.section(c2["id"], title="Gesundheitsförderung im Quartier")
     assert s3["label"] == "2.2" and s2["label"] == "2.1"
     assert s3["draft"]["revision"] == 1 and s3["current_version"] is None
-    body = client.get("/api/v1/documents/rahmenkonzeption").json()
+    assert client.get("/api/v1/documents/rahmenkonzeption").json()["chapters"] == []  # nothing published yet
+    body = client.get("/api/v1/documents/rahmenkonzeption", headers=docs.headers).json()  # the editors' outline
     assert [c["number"] for c in body["chapters"]] == [1, 2]
     assert [(s["label"], s["title"]) for s in body["chapters"][1]["sections"]] == [
         ("2.1", "Was wir unter einem Quartier verstehen"), ("2.2", "Gesundheitsförderung im Quartier")]
@@ -38,7 +39,7 @@ def test_rename_and_reorder(client, docs):
     assert r.status_code == 200 and r.json()["number"] == 1 and r.json()["title"] == "Zwei (neu)"
     r = client.patch(f"/api/v1/sections/{b['id']}", json={"position": 1}, headers=docs.headers)
     assert r.json()["label"] == "2.1"
-    assert client.get(f"/api/v1/sections/{a['id']}").json()["label"] == "2.2"
+    assert client.get(f"/api/v1/sections/{a['id']}", headers=docs.headers).json()["label"] == "2.2"
     r = client.patch(f"/api/v1/sections/{a['id']}", json={"title": "A umbenannt"}, headers=docs.headers)
     assert r.json()["title"] == "A umbenannt"
     assert client.get(f"/api/v1/sections/{a['id']}/draft", headers=docs.headers).json()["title"] == "A umbenannt"
@@ -158,13 +159,13 @@ def test_bad_input_is_422_and_stores_nothing(client, docs):
         r = client.post(path, json=payload, headers=docs.headers)
         assert r.status_code == 422, (path, r.text)
         assert r.json()["errors"]
-    doc = client.get("/api/v1/documents/rahmenkonzeption").json()
+    doc = client.get("/api/v1/documents/rahmenkonzeption", headers=docs.headers).json()
     assert len(doc["chapters"]) == 1 and doc["chapters"][0]["sections"] == []
     section = docs.section(chapter["id"])
     r = client.post(f"/api/v1/sections/{section['id']}/versions", headers=docs.headers,
                     json={"change_summary": "", "addresses": ["x"]})
     assert r.status_code == 422
-    assert client.get(f"/api/v1/sections/{section['id']}").json()["current_version"] is None
+    assert client.get(f"/api/v1/sections/{section['id']}", headers=docs.headers).json()["current_version"] is None
     assert client.post("/api/v1/documents", json={"title": "Doppelt", "slug": "rahmenkonzeption"},
                        headers=docs.headers).status_code == 409
 

@@ -110,7 +110,8 @@ def test_unpublished_section_is_hidden_from_readers(client, docs):
     chapter = docs.chapter()
     section = docs.section(chapter["id"], title="In Arbeit", body="Entwurfstext")
     assert client.get(f"/abschnitte/{section['id']}").status_code == 404
-    assert client.get(f"/api/v1/sections/{section['id']}").json()["current_version"] is None
+    assert client.get(f"/api/v1/sections/{section['id']}").status_code == 404
+    assert client.get(f"/api/v1/sections/{section['id']}", headers=docs.headers).json()["current_version"] is None
     login(client, docs.lead)
     assert "noch nicht veröffentlicht" in client.get(f"/abschnitte/{section['id']}").text
 

@@ -196,3 +196,52 @@ def test_import_only_into_an_empty_platform_and_only_for_admins(client):
     assert r.status_code == 409 and "leere Plattform" in r.json()["detail"]
     assert client.get("/api/v1/export", headers=api_token(client, lead)).status_code == 403
     assert client.get("/api/v1/export").status_code == 401
+
+
+def _post_import(client, admin, document):
+    return client.post("/api/v1/import", content=document if isinstance(document, str) else json.dumps(document),
+                       headers={**api_token(client, admin), "Content-Type": "application/json"})
+
+
+def test_import_without_an_admin_or_reference_data_is_refused(client):
+    admin = make_user("admin", email="betrieb@example.org")
+    empty = {"format": "quartierswerkstatt-export", "version": 1, "tables": {}}
+    r = _post_import(client, admin, empty)
+    assert r.status_code == 422, r.text
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"tables.user_account", "tables.district", "tables.quarter"} <= fields
+    # nothing written: the importing admin is still there and can log in
+    assert _user_count() == 1
+    assert client.post("/api/v1/tokens", json={"email": "betrieb@example.org", "password": "richtig-langes-passwort"}
+                       ).status_code == 201
+    # a full export whose accounts hold no admin is refused the same way
+    _fill(client)
+    document = _document_with()
+    users = document["tables"]["user_account"]
+    role = users["columns"].index("role")
+    users["rows"] = [[*row[:role], "resident", *row[role + 1:]] for row in users["rows"]]
+    _truncate()
+    admin = make_user("admin")
+    r = _post_import(client, admin, document)
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["tables.user_account"]
+    assert _user_count() == 1
+
+
+@pytest.mark.parametrize("value,column", [
+    ("0001-01-01T00:00:00+14:00", "created_at"),  # before year 1 in UTC
+    ("9999-12-31T23:59:59-14:00", "created_at"),  # after year 9999 in UTC
+    ("Zeichen \ud800 allein", "display_name"),  # a lone surrogate (cannot be stored as UTF-8)
+    ("Nu\x00ll", "display_name"),
+])
+def test_import_with_out_of_range_dates_or_bad_text_is_refused(client, value, column):
+    make_user("admin", email="altes-admin@example.org")
+    with db.new_session() as s:
+        document = _export(s)
+    users = document["tables"]["user_account"]
+    users["rows"][0][users["columns"].index(column)] = value
+    _truncate()
+    admin = make_user("admin")
+    r = _post_import(client, admin, json.dumps(document))  # json.dumps writes the surrogate as \ud800
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == [f"tables.user_account.rows[0].{column}"]
+    assert _user_count() == 1

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from app import db
 from app.cli import cli
 from tests.conftest import _truncate
+from tests.helpers import make_user
 from tests.responses.factory import World
 
 
@@ -18,6 +19,7 @@ def _count(table: str) -> int:
 
 def test_export_then_import_into_an_empty_platform(client, tmp_path):
     world = World(client)
+    make_user("admin")  # an import must bring someone who can run the platform
     c = world.comment(body="Über die Kommandozeile")
     world.respond("comment", c["id"], status="noted", text="Gelesen.")
     target = tmp_path / "plattform.json"

@@ -74,3 +74,43 @@ def test_voting_is_limited_across_workers(two_workers, monkeypatch):
         assert answer.status_code == 200, answer.text
     _limited(b.put("/api/v1/votes", json={"target": "comment", "target_id": ids[3], "value": 1}, headers=voter))
     assert a.get(f"/api/v1/votes?target=comment&target_id={ids[3]}").json()["up"] == 0
+
+
+def _events() -> list[tuple[str, bool]]:
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app import db
+    from app.ratelimit import RateLimitEvent
+
+    cutoff = db.utcnow() - timedelta(days=1)
+    with db.new_session() as s:
+        return sorted((e.key, e.created_at < cutoff) for e in s.exec(select(RateLimitEvent)).all())
+
+
+def test_old_rate_limit_events_are_pruned_as_the_app_runs(client, monkeypatch):
+    from datetime import timedelta
+
+    from app import db, ratelimit
+
+    with db.new_session(writer=True) as s:
+        for days in (2, 3, 30):
+            s.add(ratelimit.RateLimitEvent(key=f"post:user:{days}", created_at=db.utcnow() - timedelta(days=days)))
+        s.add(ratelimit.RateLimitEvent(key="post:user:recent", created_at=db.utcnow() - timedelta(hours=2)))
+        s.commit()
+    monkeypatch.setattr(ratelimit, "_next_prune", 0.0)  # as in a process that has not pruned yet
+    section_id = factories.section()
+    factories.round_([section_id])
+    expert = make_user("expert")
+    r = client.post(f"/api/v1/sections/{section_id}/comments", json={"body": "Ein Beitrag"},
+                    headers=api_token(client, expert))
+    assert r.status_code == 201, r.text
+    assert _events() == [(f"post:user:{expert.id}", False), ("post:user:recent", False)]
+    # a failed login prunes too (its events are committed on their own)
+    with db.new_session(writer=True) as s:
+        s.add(ratelimit.RateLimitEvent(key="login:acct:alt", created_at=db.utcnow() - timedelta(days=5)))
+        s.commit()
+    monkeypatch.setattr(ratelimit, "_next_prune", 0.0)
+    assert client.post("/api/v1/tokens", json={"email": expert.email, "password": "falsch-falsch"}).status_code == 401
+    assert all(not old for _key, old in _events())

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from app import db
-from app.documents.models import Chapter, Document, Draft, Section
+from app.documents.models import Chapter, Document, Draft, Section, SectionVersion
 from app.rounds.models import Round
 
 
@@ -42,10 +42,11 @@ def make_section(title: str = "Begegnungsorte im Quartier") -> int:
         chapter = Chapter(document_id=doc_id, position=1, title="Handlungsfelder")
         s.add(chapter)
         s.flush()
-        section = Section(chapter_id=chapter.id, position=1, title=title)
+        section = Section(chapter_id=chapter.id, position=1, title=title, current_number=1)  # published
         s.add(section)
         s.flush()
         s.add(Draft(section_id=section.id, title=title, body="Text"))
+        s.add(SectionVersion(section_id=section.id, number=1, title=title, body="Text", html="<p>Text</p>"))
         s.commit()
         return section.id
 

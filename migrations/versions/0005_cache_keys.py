@@ -1,6 +1,6 @@
 """Per-key generations of the page cache (cache_key) replace the single site-wide one (site_state).
 
-Revision ID: 0006
+Revision ID: 0005
 Revises: 0004
 """
 from collections.abc import Sequence
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
