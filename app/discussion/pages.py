@@ -69,6 +69,7 @@ def post_idea_comment(request: Request, idea_id: int, session: SessionDep, user:
         idea = service.idea_for_discussion(session, idea_id=idea_id, user=user)
         discussion = views.build_idea(session, idea=idea, user=user)
         discussion.message = _("Ihr Kommentar ist veröffentlicht.")
+        discussion.show_focus_on(comment.id)
         return render(request, IDEA_TEMPLATE, {"idea_discussion": discussion}, block="idea_discussion")
     return redirect(f"/ideen/{idea_id}#beitrag-{comment.id}", flash=_("Ihr Kommentar ist veröffentlicht."))
 
@@ -110,6 +111,7 @@ def post_comment(request: Request, section_id: int, session: SessionDep, user: O
     if htmx.wants_fragment(request):
         context = _discussion(request, session, section_id, user)
         context["discussion"].message = _("Ihr Beitrag ist veröffentlicht.")
+        context["discussion"].show_focus_on(comment.id)
         return render(request, TEMPLATE, context, block="discussion")
     return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
                     flash=_("Ihr Beitrag ist veröffentlicht."))
@@ -161,8 +163,8 @@ def vote(request: Request, session: SessionDep, user: CurrentUser, target: str =
                                               "vote_allowed": False, "vote_error": exc.message}, block="votes")
         return redirect(safe_next(next), flash=exc.message)
     if htmx.wants_fragment(request):
-        return render(request, TEMPLATE, {"v": counts, "vote_allowed": True, "next_url": safe_next(next)},
-                      block="votes")
+        return render(request, TEMPLATE, {"v": counts, "vote_allowed": True, "next_url": safe_next(next),
+                                          "vote_focus": value}, block="votes")
     return redirect(safe_next(next), flash=_("Ihre Stimme ist gezählt.") if counts["mine"] else
                     _("Ihre Stimme ist zurückgenommen."))
 

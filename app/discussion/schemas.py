@@ -73,6 +73,17 @@ class CommentOut(BaseModel):
     up: int
     down: int
     mine: int | None = None
+    paragraph_change: Literal["unchanged", "changed", "removed"] | None = Field(
+        default=None, description=(
+            "What became of the paragraph this comment is about by the section's current version: `unchanged`; "
+            "`changed` (the pages mark the comment „Absatz seit Fassung {version} geändert“); `removed` (marked "
+            "„Absatz entfallen“). Null for comments on the whole section and on ideas. Comments on the current "
+            "version are `unchanged`."),
+        examples=["changed"])
+    current_paragraph: str | None = Field(
+        default=None, max_length=16, description=(
+            "The anchor of that paragraph in the section's current version (where the page lists the comment "
+            "with `?paragraph=`); null when the paragraph was removed or the comment has none."))
 
 
 class VoteIn(BaseModel):

@@ -315,9 +315,33 @@ def my_votes(session: Session, user: User | None, comment_ids: list[int]) -> dic
                                                                        Vote.comment_id.in_(comment_ids))).all())
 
 
+def paragraph_changes(session: Session, comments: list[Comment],
+                      versions: dict) -> dict[int, tuple[str, str | None]]:
+    """What became of each comment's paragraph by its section's current version: comment id → (unchanged, changed
+    or removed; the paragraph's anchor in the current version, None when removed). Comments without a paragraph are
+    left out. No query when all comments are on current versions, else the anchor mappings of each such section."""
+    result: dict[int, tuple[str, str | None]] = {}
+    earlier: dict[int, list[tuple[Comment, int]]] = {}
+    for c in comments:
+        if c.paragraph_anchor is None or c.section_version_id is None:
+            continue
+        number = versions[c.section_version_id].number
+        if number >= sources.get_section(session, c.section_id).current_number:
+            result[c.id] = ("unchanged", c.paragraph_anchor)
+        else:
+            earlier.setdefault(c.section_id, []).append((c, number))
+    for section_id, items in earlier.items():
+        pairs = {(n, c.paragraph_anchor) for c, n in items}
+        fates = sources.paragraph_fates(session, section_id=section_id, pairs=pairs,
+                                        to_number=sources.get_section(session, section_id).current_number)
+        result.update((c.id, fates[(n, c.paragraph_anchor)]) for c, n in items)
+    return result
+
+
 def to_out(comment: Comment, *, author: User | None, version_number: int | None, mine: int | None = None,
-           viewer: User | None = None) -> dict:
-    """The public shape: hidden, withdrawn and erased comments keep their place but not their text."""
+           viewer: User | None = None, change: tuple[str, str | None] | None = None) -> dict:
+    """The public shape: hidden, withdrawn and erased comments keep their place but not their text. `change` is
+    what became of the comment's paragraph since (see paragraph_changes)."""
     state = status(comment)
     shown = state == "visible" or (viewer is not None and viewer.role == Role.moderator.value and state == "hidden")
     return {
@@ -329,16 +353,21 @@ def to_out(comment: Comment, *, author: User | None, version_number: int | None,
         "alignment": comment.alignment, "status": state, "body": comment.body if shown else None,
         "html": comment.html if shown else None, "created_at": comment.created_at, "edited_at": comment.edited_at,
         "edited": comment.edited_at is not None, "up": comment.up_count, "down": comment.down_count, "mine": mine,
+        "paragraph_change": change[0] if change else None, "current_paragraph": change[1] if change else None,
     }
 
 
-def comments_out(session: Session, comments: list[Comment], viewer: User | None) -> list[dict]:
+def comments_out(session: Session, comments: list[Comment], viewer: User | None, *,
+                 changes: dict[int, tuple[str, str | None]] | None = None) -> list[dict]:
+    """The public shapes of these comments; `changes` (paragraph_changes) when the caller knows them already."""
     people = authors(session, comments)
     versions = sources.versions_by_id(session, {c.section_version_id for c in comments if c.section_version_id})
     mine = my_votes(session, viewer, [c.id for c in comments if c.up_count or c.down_count])
+    if changes is None:
+        changes = paragraph_changes(session, comments, versions)
     return [to_out(c, author=people.get(c.author_id),
                    version_number=versions[c.section_version_id].number if c.section_version_id else None,
-                   mine=mine.get(c.id), viewer=viewer) for c in comments]
+                   mine=mine.get(c.id), viewer=viewer, change=changes.get(c.id)) for c in comments]
 
 
 # --- Meine Daten and erasure ------------------------------------------------------------------

@@ -320,6 +320,16 @@ class Discussion:
     positions: dict = field(default_factory=dict)
     back_url: str = ""
     post_url: str = ""
+    focus: int | None = None  # after an htmx write: the comment that gets the focus (else the message does)
+
+    def show_focus_on(self, comment_id: int) -> None:
+        """Give the focus after a swap to this comment, if the page shows it."""
+        self.focus = comment_id if _shows([*self.threads, *(n for g in self.earlier for n in g.threads)],
+                                          comment_id) else None
+
+
+def _shows(nodes: list["Node"], comment_id: int) -> bool:
+    return any(n.comment.id == comment_id or _shows(n.children, comment_id) for n in nodes)
 
 
 def build(session: Session, *, section, version, user: User | None, is_current: bool, params: Params,
@@ -413,6 +423,10 @@ class IdeaDiscussion:
     errors: dict = field(default_factory=dict)
     message: str | None = None
     failed: bool = False
+    focus: int | None = None
+
+    def show_focus_on(self, comment_id: int) -> None:
+        self.focus = comment_id if _shows(self.threads, comment_id) else None
 
 
 def _tree(roots: list[Node], replies: list, make) -> None:

@@ -39,6 +39,7 @@ class Tile:
     fill: str
     ink: str
     css_class: int
+    fit: tuple[float | None, ...] = ()  # per line: a length the label is held to (see fit_lengths), or None
 
     @property
     def label(self) -> str:
@@ -105,6 +106,17 @@ def wrap(name: str, width: float, char_px: float = 8.6) -> list[str]:
     return [name]
 
 
+CHAR_PX = 8.6  # the average advance of a label character (14 px bold) in the SVG's units
+SPACED_CHAR_PX = CHAR_PX + 0.12 * 14  # … with the letter spacing a reader may set (WCAG 1.4.12: 0.12 em)
+
+
+def fit_lengths(lines: list[str], width: float) -> tuple[float | None, ...]:
+    """For each label line that would run out of its tile under a reader's text spacing: the length to hold it to
+    (SVG textLength; its usual width, at most the tile's inner width). None where the line fits either way."""
+    inner = width - 8
+    return tuple(None if len(line) * SPACED_CHAR_PX <= inner else min(len(line) * CHAR_PX, inner) for line in lines)
+
+
 def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
     bands = classes(max((a.count for a in areas), default=0))
     tiles = []
@@ -114,8 +126,9 @@ def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
             continue
         k = class_of(area.count, bands)
         fill, ink = PALETTE[k]
+        lines = wrap(area.name, shape.width)
         tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
-                          lines=wrap(area.name, shape.width), fill=fill, ink=ink, css_class=k))
+                          lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width)))
     legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))]
     for k, low, high in bands:
         text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)

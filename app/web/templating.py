@@ -49,8 +49,11 @@ env.filters["isodate"] = lambda v: v.astimezone(BERLIN).isoformat() if v else ""
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
            block: str | None = None, status_code: int = 200) -> Response:
-    """Render a page, or only `block` of it when htmx asks for a fragment."""
+    """Render a page, or only `block` of it when htmx asks for a fragment (then `fragment` is true in the template,
+    e.g. to update a live region that stays on the page with hx-swap-oob)."""
+    fragment = bool(block) and htmx.wants_fragment(request)
     ctx = {
+        "fragment": fragment,
         "request": request,
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
@@ -59,7 +62,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         "flash": i18n.gettext(unquote(request.cookies.get(FLASH_COOKIE, ""))[:300]),
         **(context or {}),
     }
-    kwargs = {"block_name": block} if block and htmx.wants_fragment(request) else {}
+    kwargs = {"block_name": block} if fragment else {}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
     response.headers["Vary"] = "HX-Request, Cookie"
     if ctx["flash"]:

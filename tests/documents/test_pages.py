@@ -186,7 +186,8 @@ def test_history_lists_versions_with_publisher_and_diff(client, docs):
     inserted = re.findall(r"<ins><span class=\"visually-hidden\">eingefügt: </span>([^<]*)</ins>", r.text)
     assert " lebendige" in inserted and any("Vereine" in i for i in inserted)
     fragment = client.get(f"/abschnitte/{section_id}/fassungen?von=1&bis=2", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<div id="vergleich"') and "<html" not in fragment.text
+    assert "<html" not in fragment.text and '<div id="vergleich"' not in fragment.text  # the box stays, its inside
+    assert '<p id="vergleich-status" hx-swap-oob="innerHTML">Änderungen von Fassung 1 zu Fassung 2' in fragment.text
 
 
 def test_lead_edits_previews_saves_and_publishes_without_javascript(client, docs):

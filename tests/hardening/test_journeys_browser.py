@@ -1,5 +1,12 @@
-"""Main journeys of every role in Debian's Chromium over the demo data: axe-core on every page type (no serious
-or critical WCAG 2.1 AA violation), usable at 320 px without horizontal scrolling, and by keyboard alone."""
+"""Every role in Debian's Chromium over the demo data: axe-core on every page type (WCAG 2.2 AA and best practices,
+nothing moderate or worse), usable at 320 px without horizontal scrolling (logged in as that role), text spacing
+(WCAG 1.4.12) without cut-off text, and the main journeys by keyboard alone.
+
+The page types are taken from the app's routes (as in test_every_page.py), so a new page is checked without anyone
+adding it here.
+"""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -9,8 +16,17 @@ from app import db
 from app.demo import people
 from app.demo.seed import DEMO_PASSWORD
 from app.demo.seed import seed as seed_demo
-from tests.browser.fixtures import browser_login
+from tests.browser.fixtures import browser_login, page_width, share_login, text_spacing_problems
 from tests.discussion import factories
+from tests.hardening.routes import all_routes
+
+PEOPLE = {"resident": people.RESIDENTS[0], "expert": people.EXPERTS[0], "lead": people.LEADS[0],
+          "moderator": people.MODERATOR, "admin": people.ADMIN}
+NOT_PAGES = {"/healthz", "/konto/daten.json"}  # JSON, downloads and exports are no pages to look at
+NOT_PAGES_RE = re.compile(r"(\.csv|\.xlsx|\.md|\.json|export\.html)$")  # downloads
+# Pages whose problems another helper fixes at the same time (issue 13): /docs (Swagger UI) gets an accessible
+# alternative or theme (h7); until then it is left out here.
+LATER: set[str] = {"/docs"}
 
 
 class Person:
@@ -18,36 +34,108 @@ class Person:
         self.email = email
 
 
+def _first(sql: str):
+    with db.get_engine().connect() as conn:
+        return conn.execute(text(sql)).scalar()
+
+
 @pytest.fixture
 def demo():
     with db.new_session(writer=True) as s:
         seed_demo(s)
-    with db.get_engine().connect() as conn:
-        sections = [r[0] for r in conn.execute(text("SELECT id FROM section WHERE current_number > 0 ORDER BY id"))]
-        idea = conn.execute(text("SELECT min(id) FROM idea WHERE hidden_at IS NULL")).scalar()
-        edition = conn.execute(text("SELECT min(id) FROM edition")).scalar()
-    assert sections and idea
-    round_ = factories.round_(sections[:3], audience="public", title="Letzte Runde zum Entwurf")
-    return {"section": sections[0], "idea": idea, "edition": edition, "round": round_.id}
+    section = _first("SELECT section_id FROM comment WHERE section_id IS NOT NULL ORDER BY id")
+    assert section
+    round_ = factories.round_([section], audience="public", title="Letzte Runde zum Entwurf")
+    paragraphs = [p for p in _first(f"SELECT body FROM section_version WHERE section_id = {section} "
+                                    "ORDER BY number DESC").split("\n\n") if p.strip()]
+    factories.publish(section, [paragraphs[0] + " Ergänzt nach der Fachrunde."] + paragraphs[1:])
+    return {"section": section, "idea": _first("SELECT min(id) FROM idea WHERE hidden_at IS NULL"),
+            "edition": _first("SELECT min(id) FROM edition"), "round": round_.id,
+            "comment": _first(f"SELECT min(id) FROM comment WHERE section_id = {section}"),
+            "anchor": factories.anchors(section)[0]}
 
 
-def _login(page, person: dict) -> None:
-    browser_login(page, Person(person["email"]), DEMO_PASSWORD)
+def _page_paths(asgi_app, demo: dict) -> list[str]:
+    """Every GET page of the app, filled with ids from the demo data, and a few query variants."""
+    samples = {"section_id": demo["section"], "number": 1, "slug": _first("SELECT slug FROM document ORDER BY id"),
+               "idea_id": demo["idea"], "comment_id": demo["comment"], "round_id": demo["round"],
+               "edition_id": demo["edition"], "district_slug": "mitte", "target": "comment",
+               "target_id": demo["comment"], "token": "kein-gueltiges-token",
+               "quarter_slug": _first("SELECT q.slug FROM quarter q JOIN district d ON d.id = q.district_id "
+                                      "WHERE d.slug = 'mitte' ORDER BY q.id")}
+    paths = []
+    for template, route in all_routes(asgi_app.routes):
+        if "GET" not in route.methods or template.startswith("/api/") or template in NOT_PAGES:
+            continue
+        if NOT_PAGES_RE.search(template):
+            continue
+        paths.append(re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(samples.get(m.group(1), 1)), template))
+    sid = demo["section"]
+    paths += ["/ideen?district=mitte", f"/abschnitte/{sid}?paragraph={demo['anchor']}",
+              f"/abschnitte/{sid}/fassungen?von=1&bis=2", "/gibt-es-nicht"]
+    assert len(paths) >= 40, paths
+    return paths
 
 
-KNOWN_TOO_WIDE: set[str] = set()  # paths with a known, reported 320 px problem (none at the moment)
+def _login(page, role: str | None) -> None:
+    if role:
+        browser_login(page, Person(PEOPLE[role]["email"]), DEMO_PASSWORD)
 
 
-def _check(page, axe, narrow) -> None:
-    """axe-core on the current page, then the same URL at 320 px: nothing wider than the screen."""
-    violations = axe(page)
-    assert violations == [], (page.url, violations)
-    narrow.goto(page.url)
-    width = narrow.evaluate("document.documentElement.scrollWidth")
+@pytest.fixture
+def narrow(browser, live_server):
+    """A phone: 320 CSS px wide (also what 400 % zoom of a 1280 px window leaves)."""
+    ctx = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="de-DE")
+    yield ctx.new_page()
+    ctx.close()
+
+
+@pytest.fixture
+def zoomed(browser, live_server):
+    """A 1280 px window at 200 % zoom: 640 CSS px wide, every CSS pixel two device pixels."""
+    ctx = browser.new_context(base_url=live_server, viewport={"width": 640, "height": 400}, device_scale_factor=2,
+                              locale="de-DE")
+    yield ctx.new_page()
+    ctx.close()
+
+
+def _check(page, axe, narrow, zoomed=None) -> list[str]:
+    """axe-core and text spacing on the current page, then the same URL at 320 px (and 200 % zoom), logged in
+    as the same person: what is wrong, one line each."""
     path = "/" + page.url.split("/", 3)[-1]
-    if path in KNOWN_TOO_WIDE:
-        return
-    assert width <= 321, (page.url, width)
+    if path in LATER:
+        return []
+    problems = [f"{path}: axe {v}" for v in axe(page)]
+    for other, width in ((narrow, 320), (zoomed, 640)):
+        if other is None:
+            continue
+        share_login(page, other)
+        other.goto(page.url)
+        assert other.url == page.url, (other.url, page.url)  # the same page (not the login page), same person
+        if page_width(other) > width:
+            problems.append(f"{path}: {page_width(other)} px wide at {width} px")
+        if other is narrow:
+            problems += [f"{path}: text spacing at 320 px: {p}" for p in text_spacing_problems(narrow)]
+    problems += [f"{path}: text spacing: {p}" for p in text_spacing_problems(page)]
+    return problems
+
+
+@pytest.mark.parametrize("role", [None, "resident", "expert", "lead", "moderator", "admin"])
+def test_every_page_type_for_each_role(asgi_app, page, axe, narrow, zoomed, demo, role):
+    """Each role sees every page (or the error page it gets instead): axe-clean, no sideways scrolling at 320 px
+    and 200 % zoom, nothing cut off with WCAG text spacing."""
+    _login(page, role)
+    seen: set[str] = set()
+    problems: list[str] = []
+    for path in _page_paths(asgi_app, demo):
+        response = page.goto(path)
+        if not response.headers.get("content-type", "").startswith("text/html") or page.url in seen:
+            continue  # a redirect to a page checked already
+        seen.add(page.url)
+        expect(page.locator("h1").first).to_be_visible()
+        problems += _check(page, axe, narrow, zoomed)
+    assert len(seen) >= 15, seen
+    assert problems == [], "\n".join(problems)
 
 
 def _tab_to(page, selector: str, limit: int = 250) -> None:
@@ -60,25 +148,7 @@ def _tab_to(page, selector: str, limit: int = 250) -> None:
     raise AssertionError(f"{selector} cannot be reached with the Tab key on {page.url}")
 
 
-@pytest.fixture
-def narrow(browser, live_server):
-    ctx = browser.new_context(base_url=live_server, viewport={"width": 320, "height": 640}, locale="de-DE")
-    yield ctx.new_page()
-    ctx.close()
-
-
-def test_anonymous_reader(page, axe, narrow, demo):
-    for path in ("/", "/konzeption", f"/abschnitte/{demo['section']}", f"/abschnitte/{demo['section']}/fassungen",
-                 f"/abschnitte/{demo['section']}/fassungen/1", "/ideen", "/ideen?district=mitte",
-                 f"/ideen/{demo['idea']}", "/quartiere", "/quartiere/mitte", "/runden", f"/runden/{demo['round']}",
-                 "/berichte", "/datenschutz", "/anmelden", "/registrieren", "/gibt-es-nicht"):
-        page.goto(path)
-        expect(page.locator("h1").first).to_be_visible()
-        _check(page, axe, narrow)
-    if demo["edition"]:
-        page.goto(f"/gesamtfassungen/{demo['edition']}")
-        _check(page, axe, narrow)
-    # Keyboard: from the ideas page, reach the filter button and use it.
+def test_anonymous_reader_filters_ideas_by_keyboard(page, demo):
     page.goto("/ideen")
     _tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
@@ -86,9 +156,8 @@ def test_anonymous_reader(page, axe, narrow, demo):
 
 
 def test_resident_submits_an_idea_by_keyboard(page, axe, narrow, demo):
-    _login(page, people.RESIDENTS[0])
+    _login(page, "resident")
     page.goto("/ideen/neu")
-    _check(page, axe, narrow)
     _tab_to(page, "#f-title")
     page.keyboard.type("Trinkbrunnen am Marktplatz")
     page.keyboard.press("Tab")
@@ -98,46 +167,30 @@ def test_resident_submits_an_idea_by_keyboard(page, axe, narrow, demo):
     _tab_to(page, "form.idea-form button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Trinkbrunnen am Marktplatz")
-    _check(page, axe, narrow)
-    page.goto("/konto")
-    _check(page, axe, narrow)
+    assert _check(page, axe, narrow) == []
 
 
 def test_expert_comments_on_a_section_by_keyboard(page, axe, narrow, demo):
-    _login(page, people.EXPERTS[0])
+    _login(page, "expert")
     page.goto(f"/abschnitte/{demo['section']}")
-    _check(page, axe, narrow)
     _tab_to(page, "#c-body")
     page.keyboard.type("Aus Sicht der Träger fehlt hier die Finanzierung nach der Projektphase.")
     _tab_to(page, "#c-body ~ button[type=submit], form:has(#c-body) button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Aus Sicht der Träger fehlt hier die Finanzierung")).to_be_visible()
-    _check(page, axe, narrow)
-    page.goto(f"/abschnitte/{demo['section']}/beitrag-schreiben")
-    _check(page, axe, narrow)
+    assert _check(page, axe, narrow) == []
 
 
-def test_lead_works_on_document_rounds_and_answers(page, axe, narrow, demo):
-    _login(page, people.LEADS[0])
-    for path in ("/konzeption/rahmenkonzeption/gliederung", f"/abschnitte/{demo['section']}/entwurf",
-                 f"/abschnitte/{demo['section']}/veroeffentlichen", "/runden/neu", f"/runden/{demo['round']}",
-                 f"/runden/{demo['round']}/abwaegung", f"/runden/{demo['round']}/abwaegungstabelle",
-                 "/konzeption/rahmenkonzeption/gesamtfassungen", "/verwaltung/einladungen"):
-        page.goto(path)
-        assert page.locator("h1").count() >= 1, path
-        _check(page, axe, narrow)
-
-
-def test_moderator_sees_the_queue(page, axe, narrow, demo):
-    _login(page, people.MODERATOR)
-    page.goto("/moderation")
-    expect(page.locator("h1").first).to_be_visible()
-    _check(page, axe, narrow)
-
-
-def test_admin_manages_users(page, axe, narrow, demo):
-    _login(page, people.ADMIN)
-    for path in ("/verwaltung/nutzer", "/verwaltung/protokoll", "/konto"):
-        page.goto(path)
-        expect(page.locator("h1").first).to_be_visible()
-        _check(page, axe, narrow)
+def test_narrow_check_measures_the_logged_in_page(page, narrow, zoomed, demo):
+    """The 320 px check looks at what the person sees, not at the login page it would be sent to; at 200 % zoom the
+    user table fits without scrolling, at 320 px it scrolls inside its own box, not the page."""
+    _login(page, "admin")
+    page.goto("/verwaltung/nutzer")
+    for other, width in ((narrow, 320), (zoomed, 640)):
+        share_login(page, other)
+        other.goto("/verwaltung/nutzer")
+        assert other.url.endswith("/verwaltung/nutzer")
+        expect(other.get_by_role("heading", level=1)).to_have_text("Nutzerverwaltung")
+        assert page_width(other) <= width
+    box = zoomed.locator(".table-wrap")
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), "the user table scrolls at 200 % zoom"

@@ -143,7 +143,10 @@ def test_map_counts_equal_list_totals(client, open_round):
 def test_htmx_gets_only_the_results_block(client, open_round):
     _make_ideas(client)
     r = client.get("/ideen?district=mitte", headers={"HX-Request": "true"})
-    assert r.text.lstrip().startswith('<section id="ergebnis"') and "<html" not in r.text
+    assert "<html" not in r.text and '<section id="ergebnis"' not in r.text and '<div id="ergebnis-inhalt">' in r.text
+    # the live region (the heading) stays on the page: the fragment updates its text only
+    assert re.search(r'<h2 id="ergebnis-titel" hx-swap-oob="innerHTML">\s*\d+ Idee', r.text)
+    assert "hx-swap-oob" not in client.get("/ideen?district=mitte").text
 
 
 def test_pagination(client, open_round, monkeypatch):

@@ -52,6 +52,17 @@ def test_long_names_wrap_into_two_lines():
     assert mapview.wrap("Rot", 180) == ["Rot"]
 
 
+def test_long_labels_are_held_to_their_tile_under_text_spacing(client):
+    """WCAG 1.4.12: with a reader's letter spacing a long name would run out of its tile; it is held to its usual
+    width (SVG textLength), short names are left alone. The browser check is in tests/hardening."""
+    assert mapview.fit_lengths(["Rot"], 114) == (None,)
+    (length,) = mapview.fit_lengths(["Untertürkheim"], 114)
+    assert length is not None and length <= 114 - 8
+    html = client.get("/ideen").text
+    assert re.search(r'<tspan[^>]*textLength="[\d.]+" lengthAdjust="spacingAndGlyphs">Untertürkheim</tspan>', html)
+    assert re.search(r'<tspan x="[\d.]+" dy="0">Mitte</tspan>', html)
+
+
 def test_overview_map_table_and_list_agree(client):
     make_round()
     headers = api_token(client, make_user("resident"))
