@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, literal_column, null, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal_column, null, select, tuple_, union_all
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
@@ -195,62 +195,107 @@ def _sort_key(sort: str, positions: dict[str, int] | None):
 
 
 @lru_cache(maxsize=256)
-def _statements(sort: str, filters: tuple, paragraph: bool, earlier: bool, viewer: bool, by_position: bool):
-    """The counts and the comments of one page, built once per shape with bound parameters."""
+def _counts_statement(filters: tuple, paragraph: bool, earlier: bool, viewer: bool):
+    """The counts of one page, built once per shape with bound parameters. With `earlier`, the earlier versions'
+    comments per (version, paragraph): visible ones (for the margin) and threads matching the filters."""
     where = _filters(filters)
     roots = [_C.section_version_id == bindparam("version_id"), _C.parent_id.is_(None), *where]
     if paragraph:
         roots.append(_C.paragraph_anchor == bindparam("paragraph"))
-    old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
-           _C.parent_id.is_(None), *where]
-    kind = literal_column("'m'").label("kind")
+    visible = and_(_C.hidden_at.is_(None), _C.withdrawn_at.is_(None), _C.erased.is_(False))
+    pad = (null(), null(), null())  # a union's parts have the same columns: version number, id, threads
     parts = [
-        select(kind, _C.paragraph_anchor, func.count()).where(
-            _C.section_version_id == bindparam("version_id"), _C.paragraph_anchor.is_not(None),
-            _C.hidden_at.is_(None), _C.withdrawn_at.is_(None), _C.erased.is_(False)).group_by(_C.paragraph_anchor),
-        select(literal_column("'total'"), null(), func.count()).where(*roots),
-        select(literal_column("'up'"), null(), func.count()).where(_V.section_version_id == bindparam("version_id"),
-                                                                   _V.value == 1),
-        select(literal_column("'down'"), null(), func.count()).where(
+        select(literal_column("'m'").label("kind"), _C.paragraph_anchor, func.count(), *pad).where(
+            _C.section_version_id == bindparam("version_id"), _C.paragraph_anchor.is_not(None), visible)
+        .group_by(_C.paragraph_anchor),
+        select(literal_column("'total'"), null(), func.count(), *pad).where(*roots),
+        select(literal_column("'up'"), null(), func.count(), *pad).where(
+            _V.section_version_id == bindparam("version_id"), _V.value == 1),
+        select(literal_column("'down'"), null(), func.count(), *pad).where(
             _V.section_version_id == bindparam("version_id"), _V.value == -1)]
     if earlier:
-        parts.append(select(literal_column("'earlier'"), null(), func.count()).where(*old))
+        old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
+               _C.parent_id.is_(None), *where]
+        parts.append(select(literal_column("'earlier'"), null(), func.count(), *pad).where(*old))
+        threads = and_(_C.parent_id.is_(None), *where) if where else _C.parent_id.is_(None)
+        parts.append(
+            select(literal_column("'e'"), _C.paragraph_anchor, func.sum(case((visible, 1), else_=0)), _SV.number,
+                   _C.section_version_id, func.sum(case((threads, 1), else_=0)))
+            .select_from(Comment.__table__).join(SectionVersion.__table__, _SV.id == _C.section_version_id)
+            .where(_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
+                   _C.paragraph_anchor.is_not(None))
+            .group_by(_SV.number, _C.section_version_id, _C.paragraph_anchor))
     if viewer:
-        parts.append(select(literal_column("'mine'"), null(), _V.value).where(
+        parts.append(select(literal_column("'mine'"), null(), _V.value, *pad).where(
             _V.user_id == bindparam("viewer_id"), _V.section_version_id == bindparam("version_id")))
-    counts = union_all(*parts)
+    return union_all(*parts)
 
+
+@lru_cache(maxsize=256)
+def _comments_statement(sort: str, filters: tuple, paragraph: bool, earlier: str | None, viewer: bool,
+                        by_position: bool):
+    """The comments of one page; `earlier` is None, "all" (the earlier versions' threads) or "pairs" (only
+    those on the given (version id, paragraph) pairs: what became the paragraph shown)."""
+    where = _filters(filters)
+    roots = [_C.section_version_id == bindparam("version_id"), _C.parent_id.is_(None), *where]
+    if paragraph:
+        roots.append(_C.paragraph_anchor == bindparam("paragraph"))
     order = _order(sort, by_position)
     pages = [select(_C.id).where(*roots).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
              .subquery("page")]
     if earlier:
+        old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
+               _C.parent_id.is_(None), *where]
+        if earlier == "pairs":
+            old.append(tuple_(_C.section_version_id, _C.paragraph_anchor).in_(bindparam("pairs", expanding=True)))
         pages.append(select(_C.id).where(*old).order_by(*_order(sort, False)).limit(EARLIER_LIMIT)
                      .subquery("earlier"))
     shown = union_all(*(select(p.c.id) for p in pages)).cte("shown")
     replies = (_shown_select(viewer).where(_C.root_id.in_(select(shown.c.id)))
                .order_by(_C.created_at, _C.id).limit(REPLY_LIMIT).subquery("replies"))
-    comments = union_all(_shown_select(viewer).where(_C.id.in_(select(shown.c.id))), select(*replies.c))
-    return counts, comments
+    return union_all(_shown_select(viewer).where(_C.id.in_(select(shown.c.id))), select(*replies.c))
 
 
-def load_page(session: Session, *, section_id: int, version_id: int, params: Params, earlier: bool,
-              viewer: User | None, positions: dict[str, int]) -> tuple[dict, list, list, list]:
-    """(counts, roots in order, earlier versions' roots in order, replies by date) in two queries."""
-    shape = (params.alignment, params.organisation, params.round_id)
-    counts_q, comments_q = _statements(params.sort, tuple(bool(x) for x in shape), bool(params.paragraph),
-                                       earlier, viewer is not None, bool(positions))
-    values = {"version_id": version_id, "section_id": section_id, "paragraph": params.paragraph,
-              "alignment": params.alignment, "organisation": params.organisation, "round_id": params.round_id,
-              "viewer_id": viewer.id if viewer else None, "limit": PER_PAGE, "offset": (params.page - 1) * PER_PAGE}
-    connection = session.connection()
-    counts: dict = {"m": {}}
-    for kind, anchor, n in connection.execute(counts_q, values):
+def _values(section_id: int, version_id: int, params: Params, viewer: User | None) -> dict:
+    return {"version_id": version_id, "section_id": section_id, "paragraph": params.paragraph,
+            "alignment": params.alignment, "organisation": params.organisation, "round_id": params.round_id,
+            "viewer_id": viewer.id if viewer else None, "limit": PER_PAGE, "offset": (params.page - 1) * PER_PAGE}
+
+
+def _shape(params: Params) -> tuple:
+    return tuple(bool(x) for x in (params.alignment, params.organisation, params.round_id))
+
+
+def load_counts(session: Session, *, section_id: int, version_id: int, params: Params, earlier: bool,
+                viewer: User | None) -> dict:
+    """One query: the margin ("m"), totals, version votes, the viewer's vote and (earlier) the earlier versions'
+    comments per paragraph ("e": {(version number, version id, anchor): (visible, threads)})."""
+    statement = _counts_statement(_shape(params), bool(params.paragraph), earlier, viewer is not None)
+    counts: dict = {"m": {}, "e": {}}
+    for kind, anchor, n, number, vid, threads in session.connection().execute(
+            statement, _values(section_id, version_id, params, viewer)):
         if kind == "m":
             counts["m"][anchor] = n
+        elif kind == "e":
+            counts["e"][(number, vid, anchor)] = (int(n or 0), int(threads or 0))
         else:
             counts[kind] = n
+    return counts
+
+
+def load_comments(session: Session, *, section_id: int, version_id: int, params: Params, earlier: bool,
+                  viewer: User | None, positions: dict[str, int],
+                  pairs: list[tuple[int, str]] | None = None) -> tuple[list, list, list]:
+    """One query: (roots in order, earlier versions' roots in order, replies by date). With `pairs`, the earlier
+    roots are only those on these (version id, anchor) pairs."""
+    mode = ("pairs" if pairs is not None else "all") if earlier else None
+    statement = _comments_statement(params.sort, _shape(params), bool(params.paragraph), mode, viewer is not None,
+                                    bool(positions))
+    values = _values(section_id, version_id, params, viewer)
+    if pairs is not None:
+        values["pairs"] = pairs
     roots, old, replies = [], [], []
-    for r in connection.execute(comments_q, values):
+    for r in session.connection().execute(statement, values):
         c = _row(r)
         if c.parent_id is not None:
             replies.append(c)
@@ -261,7 +306,7 @@ def load_page(session: Session, *, section_id: int, version_id: int, params: Par
     roots.sort(key=_sort_key(params.sort, positions))
     old.sort(key=_sort_key(params.sort, None))
     replies.sort(key=lambda c: (c.created_at, c.id))
-    return counts, roots, old, replies
+    return roots, old, replies
 
 
 @dataclass
@@ -351,10 +396,30 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
 
     paragraphs = sources.paragraphs(session, version.id)
     positions = {p.anchor: p.position for p in paragraphs}
-    earlier = is_current and version.number > 1 and not params.paragraph
-    counts, roots, earlier_roots, replies = load_page(
+    earlier = is_current and version.number > 1
+    counts = load_counts(session, section_id=section.id, version_id=version.id, params=params, earlier=earlier,
+                         viewer=user)
+    # The earlier versions' discussion belongs to the paragraphs it is about, as they read now: it counts in their
+    # margin and shows in their thread, with its marker (changed since, removed).
+    carried = counts["e"]
+    fates = sources.paragraph_fates(session, section_id=section.id, pairs={(n, a) for n, _v, a in carried},
+                                    to_number=version.number)
+    margin = dict(counts["m"])
+    for (number, _vid, anchor), (visible, _threads) in carried.items():
+        now_anchor = fates.get((number, anchor), ("removed", None))[1]
+        if visible and now_anchor in positions:
+            margin[now_anchor] = margin.get(now_anchor, 0) + visible
+    pairs = None
+    earlier_total = counts.get("earlier", 0)
+    if earlier and params.paragraph:
+        on_paragraph = [(number, vid, anchor) for number, vid, anchor in carried
+                        if fates.get((number, anchor), ("removed", None))[1] == params.paragraph]
+        pairs = [(vid, anchor) for _n, vid, anchor in on_paragraph]
+        earlier_total = sum(carried[key][1] for key in on_paragraph)
+        earlier = bool(pairs)
+    roots, earlier_roots, replies = load_comments(
         session, section_id=section.id, version_id=version.id, params=params, earlier=earlier, viewer=user,
-        positions=positions if params.sort == "paragraph" else {})
+        positions=positions if params.sort == "paragraph" else {}, pairs=pairs)
     total = counts.get("total", 0)
     edit_seconds = int(service.EDIT_WINDOW.total_seconds())
 
@@ -374,8 +439,6 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
 
     groups: list[VersionGroup] = []
     if earlier_roots:
-        pairs = {(c.version_number, c.paragraph_anchor) for c in earlier_roots if c.paragraph_anchor}
-        fates = sources.paragraph_fates(session, section_id=section.id, pairs=pairs, to_number=version.number)
         by_number: dict[int, list[Node]] = {}
         for c in earlier_roots:
             number = c.version_number
@@ -393,8 +456,8 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         params=params, open_rounds=open_rounds, next_round=coming[0] if coming else None,
         audience_labels=rounds_policy.AUDIENCE_LABELS, may_comment=may_comment, may_reply=may_reply,
         refusal=refusal.message if refusal else None, refusal_status=refusal.status if refusal else None,
-        margin=counts["m"], paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
-        pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=counts.get("earlier", 0),
+        margin=margin, paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
+        pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=earlier_total,
         version_votes=version_votes, may_vote_version=may_vote, rounds=rounds, positions=positions,
         back_url=(notify.section_url(section.id) if is_current
                   else f"{notify.section_url(section.id)}/fassungen/{version.number}"),

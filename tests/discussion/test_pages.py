@@ -180,8 +180,7 @@ def test_earlier_versions_with_markers_and_old_version_page(client):
 
 
 def test_carried_discussion_paragraph_change_in_the_api(client):
-    """A comment on an earlier version: the API says what became of its paragraph and where it is now.
-    (Listing it in the paragraph's thread and margin on the page is not done yet: see the report of issue 13.)"""
+    """A comment on an earlier version: the API says what became of its paragraph and where it is now."""
     lead = f.lead()
     sid = f.section(lead)
     f.round_([sid], actor=lead)
@@ -207,6 +206,42 @@ def test_carried_discussion_paragraph_change_in_the_api(client):
     schema = client.get("/openapi.json").json()["components"]["schemas"]["CommentOut"]["properties"]
     assert "Absatz seit Fassung" in schema["paragraph_change"]["description"]
     assert "current_paragraph" in schema
+
+
+def test_carried_discussion_in_the_paragraph_thread_and_margin(client):
+    """A comment on an earlier version belongs to the paragraph it is about: it is counted in that paragraph's
+    margin and listed in its thread (?paragraph=) with its marker."""
+    lead = f.lead()
+    sid = f.section(lead)
+    f.round_([sid], actor=lead)
+    old = f.anchors(sid)
+    h = api_token(client, make_user("expert"))
+    _comment(client, sid, h, body="Zu Absatz eins (bleibt)", paragraph=old[0])
+    changed = _comment(client, sid, h, body="Zu Absatz zwei (wird geändert)", paragraph=old[1])
+    _comment(client, sid, h, body="Antwort im geänderten Absatz", parent_id=changed)
+    _comment(client, sid, h, body="Zu Absatz drei (entfällt)", paragraph=old[2])
+    f.publish(sid, [f.PARAGRAPHS[0], "Quartiersmanagement braucht verlässliche Finanzierung und feste "
+                                     "Ansprechpersonen im Quartier."], actor=lead)
+    new = f.anchors(sid)
+    html = client.get(f"/abschnitte/{sid}").text
+    margin = re.search(rf'href="\?paragraph={new[1]}#discussion">\s*(\d+) Beitr', html)
+    assert margin and margin.group(1) == "2", "the changed paragraph's margin counts the comment and its reply"
+    assert re.search(rf'href="\?paragraph={new[0]}#discussion">\s*1 Beitrag', html)
+
+    thread = client.get(f"/abschnitte/{sid}?paragraph={new[1]}").text
+    assert "Noch keine Beiträge." not in thread
+    assert "Zur aktuellen Fassung noch keine Beiträge" in thread
+    item = _item(thread, "Zu Absatz zwei (wird geändert)")
+    assert "Absatz seit Fassung 1 geändert" in item and "zu Absatz 2" in item
+    assert "Antwort im geänderten Absatz" in thread
+    assert "Zu Absatz eins" not in thread and "Zu Absatz drei" not in thread
+    unchanged = client.get(f"/abschnitte/{sid}?paragraph={new[0]}").text
+    assert "Zu Absatz eins (bleibt)" in unchanged and "Zu Absatz zwei" not in unchanged
+    assert "geändert</p>" not in _item(unchanged, "Zu Absatz eins (bleibt)")
+    _comment(client, sid, h, body="Neu zu Absatz eins", paragraph=new[0])
+    both = client.get(f"/abschnitte/{sid}?paragraph={new[0]}").text
+    assert "Neu zu Absatz eins" in both and "Zu Absatz eins (bleibt)" in both
+    assert re.search(rf'href="\?paragraph={new[0]}#discussion">\s*2 Beitr', both)
 
 
 def test_lead_replies_but_opens_no_thread(client):
