@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, null, select, tuple_, union_all
+from sqlalchemy import Integer, and_, bindparam, case, cast, func, literal_column, null, select, tuple_, union_all
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
@@ -203,7 +203,9 @@ def _counts_statement(filters: tuple, paragraph: bool, earlier: bool, viewer: bo
     if paragraph:
         roots.append(_C.paragraph_anchor == bindparam("paragraph"))
     visible = and_(_C.hidden_at.is_(None), _C.withdrawn_at.is_(None), _C.erased.is_(False))
-    pad = (null(), null(), null())  # a union's parts have the same columns: version number, id, threads
+    # A union's parts have the same columns (version number, version id, threads), typed: PostgreSQL reads an
+    # untyped NULL in the first part as text.
+    pad = (cast(null(), Integer), cast(null(), Integer), cast(null(), Integer))
     parts = [
         select(literal_column("'m'").label("kind"), _C.paragraph_anchor, func.count(), *pad).where(
             _C.section_version_id == bindparam("version_id"), _C.paragraph_anchor.is_not(None), visible)
