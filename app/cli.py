@@ -10,6 +10,15 @@ from app import migrate as migrations
 cli = typer.Typer(help="Quartierswerkstatt – Verwaltung auf der Kommandozeile.", no_args_is_help=True)
 
 
+@cli.callback()
+def start() -> None:
+    """Every command runs with the same wiring as the web app (e.g. seed-demo publishes versions, whose hooks
+    answer comments and send mail)."""
+    from app import wiring
+
+    wiring.wire()
+
+
 @cli.command()
 def migrate() -> None:
     """Bring the database schema up to date (alembic upgrade head)."""

@@ -1,4 +1,4 @@
-"""create_app(): routers, static files, middleware and error handlers; nothing else."""
+"""create_app(): the wiring, routers, static files, middleware and error handlers; nothing else."""
 
 import contextlib
 
@@ -6,7 +6,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import api
+from app import api, wiring
 from app.accounts import pages as accounts_pages
 from app.deps import session_user_id, session_user_id_async, session_user_id_local
 from app.discussion import pages as discussion_pages
@@ -14,7 +14,6 @@ from app.documents import pages as documents_pages
 from app.exports import pages as exports_pages
 from app.ideas import pages as ideas_pages
 from app.moderation import pages as moderation_pages
-from app.quartiere import pages as quartiere_pages
 from app.reports import pages as reports_pages
 from app.responses import pages as responses_pages
 from app.rounds import pages as rounds_pages
@@ -35,6 +34,7 @@ async def lifespan(_app: FastAPI):
 
 
 def create_app() -> FastAPI:
+    wiring.wire()  # the domains' extensions, hooks and personal-data handlers (app/wiring.py)
     app = FastAPI(title="Quartierswerkstatt API", version="1", lifespan=lifespan,
                   description="Beteiligungsplattform zur Rahmenkonzeption soziale Quartiersentwicklung Stuttgart",
                   docs_url=None, redoc_url=None)
@@ -52,7 +52,7 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.mount("/static", CachedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
-    for module in (site_pages, accounts_pages, quartiere_pages, ideas_pages, documents_pages, rounds_pages,
+    for module in (site_pages, accounts_pages, ideas_pages, documents_pages, rounds_pages,
                    discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages):
         app.include_router(module.router)
     return app

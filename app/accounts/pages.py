@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.accounts import policy, service
-from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, OrganisationKind, Role, User
+from app.accounts.models import ROLE_LABELS, OrganisationKind, Role, User
 from app.accounts.schemas import AcceptInvitationIn, InvitationIn, RegisterIn, RoleChange, TokenIn
 from app.db import writes
 from app.deps import SESSION_COOKIE, CurrentUser, SessionDep, page_router, require_roles
@@ -17,11 +17,9 @@ from app.errors import Conflict, DomainError, Invalid
 from app.validation import parse
 from app.web.i18n import gettext as _
 from app.web.security import is_https
-from app.web.templating import env, redirect, render, safe_next
+from app.web.templating import redirect, render, safe_next
 
 router = page_router()
-env.globals["role_label"] = lambda role: _(ROLE_LABELS.get(role, role))
-env.globals["organisation_kind_label"] = lambda kind: _(ORGANISATION_KIND_LABELS.get(kind, kind or ""))
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
 Inviter = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
 

@@ -5,13 +5,10 @@ from typing import Literal
 from fastapi import Query
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
-from app.discussion import policy, service, votes
+from app.discussion import service, votes
 from app.discussion.models import Alignment, VoteTarget
 from app.discussion.schemas import CommentEditIn, CommentIn, CommentOut, VoteCounts, VoteIn
-from app.moderation import service as moderation
-from app.moderation.schemas import ReasonIn
 from app.schemas import Page
-from app.validation import parse
 
 router = api_router(tags=["discussion"])
 Sort = Literal["new", "top", "paragraph", "old"]
@@ -66,15 +63,7 @@ def edit_comment(comment_id: int, data: CommentEditIn, user: CurrentUser, sessio
     return _one(session, service.edit_comment(session, user=user, comment_id=comment_id, data=data), user)
 
 
-@router.delete("/comments/{comment_id}", response_model=CommentOut)
-def withdraw_comment(comment_id: int, user: CurrentUser, session: SessionDep,
-                     reason: str = Query("", max_length=2000)):
-    """The author withdraws; a moderator hides with a reason (the same as POST /moderation/comment/{id}/hide)."""
-    if policy.may_hide(user, service.get_comment(session, comment_id)):
-        data = parse(ReasonIn, {"reason": reason})
-        return _one(session, moderation.hide(session, actor=user, kind="comment", target_id=comment_id,
-                                             reason=data.reason), user)
-    return _one(session, service.withdraw_comment(session, user=user, comment_id=comment_id), user)
+# DELETE /comments/{comment_id} (withdraw, or hide as a moderator) is in app/moderation/api.py.
 
 
 @router.put("/votes", response_model=VoteCounts)

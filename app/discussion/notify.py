@@ -58,17 +58,3 @@ def version_published(session: Session, version, addressed: list[int]) -> None:
                             "„{title}“.\n\nWas sich geändert hat: {link}\n\n"
                             "Benachrichtigungen abbestellen: {base}/konto").format(
                          n=version.number, title=version.title, link=link, base=base))
-
-
-def register() -> None:
-    """Add the hook to the documents service's list, once (when that service exists)."""
-    try:
-        from app.documents import service as documents_service
-    except ImportError:
-        return
-    hooks = getattr(documents_service, "VERSION_PUBLISHED", None)
-    if hooks is not None and version_published not in hooks:
-        hooks.append(version_published)
-
-
-register()

@@ -13,9 +13,7 @@ from app.discussion import notify, service, views, votes
 from app.discussion.models import VoteTarget
 from app.discussion.schemas import CommentEditIn, CommentIn
 from app.documents.models import Section, SectionVersion
-from app.documents.pages import SECTION_EXTENSIONS
 from app.errors import DomainError, Invalid
-from app.ideas.pages import IDEA_EXTENSIONS
 from app.validation import parse
 from app.web import htmx
 from app.web.i18n import gettext as _
@@ -33,8 +31,6 @@ def section_extension(request: Request, session: Session, section: Section, vers
                                       params=params)}
 
 
-SECTION_EXTENSIONS.append(section_extension)
-
 
 def idea_extension(request: Request, session: Session, idea, user: User | None) -> dict:
     """Context for the ideas' detail page: support and comments (discussion/_idea_discussion.html)."""
@@ -44,8 +40,6 @@ def idea_extension(request: Request, session: Session, idea, user: User | None) 
         page = 1
     return {"idea_discussion": views.build_idea(session, idea=idea, user=user, page=page)}
 
-
-IDEA_EXTENSIONS.append(idea_extension)
 IDEA_TEMPLATE = "discussion/_idea_discussion.html"
 
 
@@ -167,4 +161,3 @@ def vote(request: Request, session: SessionDep, user: CurrentUser, target: str =
                                           "vote_focus": value}, block="votes")
     return redirect(safe_next(next), flash=_("Ihre Stimme ist gezählt.") if counts["mine"] else
                     _("Ihre Stimme ist zurückgenommen."))
-

@@ -29,11 +29,14 @@ router = page_router()
 Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]  # ids beyond 32 bits do not exist (and overflow drivers)
 
-# Other domains (discussion) add context to the section and old-version pages without this module
+# Other domains (discussion, responses) add context to the section and old-version pages without this module
 # importing them: each returns a dict merged into the template context. The bool is True on the
-# current version's page and False on an old version's page.
+# current version's page and False on an old version's page. Filled by app.wiring.wire().
 SectionExtension = Callable[[Request, Session, Section, SectionVersion, User | None, bool], dict]
 SECTION_EXTENSIONS: list[SectionExtension] = []
+# The same for the leads' publish page (responses: the open comments this version may take up).
+PublishExtension = Callable[[Session, Section], dict]
+PUBLISH_EXTENSIONS: list[PublishExtension] = []
 
 
 def _extensions(request: Request, session: Session, view: service.SectionView, user: User | None) -> dict:
@@ -269,9 +272,11 @@ def draft_preview(request: Request, section_id: Id, session: SessionDep, user: L
 def _publish_page(request: Request, session: Session, section_id: int, *, values: dict | None = None,
                   errors: dict | None = None, message: str | None = None, status_code: int = 200) -> Response:
     pending = service.draft_changes(session, section_id=section_id)
-    return render(request, "documents/publish.html", {
-        "view": pending.view, "draft": pending.draft, "diff_html": pending.html, "unchanged": pending.unchanged,
-        "values": values or {}, "errors": errors or {}, "message": message}, status_code=status_code)
+    context = {"view": pending.view, "draft": pending.draft, "diff_html": pending.html,
+               "unchanged": pending.unchanged, "values": values or {}, "errors": errors or {}, "message": message}
+    for extension in PUBLISH_EXTENSIONS:
+        context.update(extension(session, pending.view.section))
+    return render(request, "documents/publish.html", context, status_code=status_code)
 
 
 @router.get("/abschnitte/{section_id}/veroeffentlichen", name="publish")

@@ -7,15 +7,14 @@ from fastapi import Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.db import new_session
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.errors import DomainError
 from app.ideas import policy, service
 from app.ideas.models import Idea
 from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
+from app.quartiere import service as places
 from app.quartiere.reference import ATTRIBUTION
-from app.site.pages import HOME_PANELS
 from app.validation import parse
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -23,8 +22,8 @@ from app.web.templating import redirect, render
 
 router = page_router()
 
-# Other domains (discussion: comments and support) add context to the idea page without this module
-# importing them: each hook returns a dict merged into the template context.
+# Other domains (discussion: comments and support; responses: the Stellungnahme) add context to the idea page
+# without this module importing them: each returns a dict merged into the template context (app/wiring.py).
 IDEA_EXTENSIONS: list[Callable[[Request, Session, Idea, User | None], dict]] = []
 
 
@@ -152,14 +151,50 @@ def set_status(request: Request, idea_id: int, session: SessionDep, user: Curren
     return redirect(f"/ideen/{idea_id}#status", flash=_("Der Status der Idee ist geändert."))
 
 
-def newest_ideas_panel(request: Request) -> str | None:
+def newest_ideas_panel(request: Request, session: Session) -> str | None:
     """Start-page panel: the newest ideas and, while a round takes ideas, the way to submit one."""
-    with new_session() as session:
-        newest = service.list_ideas(session, filters=service.IdeaFilter(), per_page=3)
-        state = service.submission_state(session, user=getattr(request.state, "user", None))
+    newest = service.list_ideas(session, filters=service.IdeaFilter(), per_page=3)
+    state = service.submission_state(session, user=getattr(request.state, "user", None))
     if newest.total == 0 and state.round is None:
         return None
     return templating.env.get_template("ideas/_home_panel.html").render(ideas=newest, open=state.round is not None)
 
 
-HOME_PANELS.append(newest_ideas_panel)
+# --- the Quartiere: the map of all Stadtbezirke, one Stadtbezirk, one Stadtteil, with their ideas -----------
+# (here, not in app/quartiere: the reference data of places must not import the ideas placed in them)
+
+@router.get("/quartiere", name="quartiere")
+def quartiere(request: Request, session: SessionDep):
+    districts = places.list_districts(session)
+    counts = service.district_counts(session)
+    areas = [mapview.Area(d.id, d.name, counts.get(d.id, 0), f"/quartiere/{d.slug}") for d, _qs in districts]
+    view = mapview.build(geometry.provider().districts(), areas, title=_("Ideen nach Stadtbezirk"))
+    return render(request, "quartiere/index.html",
+                  {"districts": districts, "map": view, "counts": counts, "attribution": ATTRIBUTION})
+
+
+def _quarter_map(district, quarters, counts: dict[int, int]) -> mapview.MapView:
+    areas = [mapview.Area(q.id, q.name, counts.get(q.id, 0),
+                          "/ideen?" + urlencode({"district": district.slug, "quarter": q.slug})) for q in quarters]
+    return mapview.build(geometry.provider().quarters(district.id), areas,
+                         title=_("Ideen nach Stadtteil im Stadtbezirk {name}").format(name=district.name))
+
+
+@router.get("/quartiere/{district_slug}", name="district")
+def district(request: Request, district_slug: str, session: SessionDep):
+    district, quarters = places.get_district(session, district_slug)
+    ideas = service.quartier_ideas(session, district_slug=district.slug)
+    return render(request, "quartiere/district.html",
+                  {"district": district, "quarters": quarters, "ideas": ideas, "attribution": ATTRIBUTION,
+                   "map": _quarter_map(district, quarters, ideas.quarter_counts),
+                   "all_href": "/ideen?" + urlencode({"district": district.slug})})
+
+
+@router.get("/quartiere/{district_slug}/{quarter_slug}", name="quarter")
+def quarter(request: Request, district_slug: str, quarter_slug: str, session: SessionDep):
+    district, quarter = places.get_quarter(session, district_slug, quarter_slug)
+    ideas = service.quartier_ideas(session, district_slug=district.slug, quarter_slug=quarter.slug)
+    return render(request, "quartiere/quarter.html",
+                  {"district": district, "quarter": quarter, "ideas": ideas, "attribution": ATTRIBUTION,
+                   "all_href": "/ideen?" + urlencode({"district": district.slug, "quarter": quarter.slug}),
+                   "new_href": "/ideen/neu?" + urlencode({"bezirk": district.slug, "stadtteil": quarter.id})})

@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from app import audit, ratelimit
 from app.accounts import policy as accounts_policy
-from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import utcnow
 from app.documents.models import Section
@@ -223,11 +222,6 @@ def erase_ideas(session: Session, user: User, erase: bool) -> None:
         idea.html = f"<p>{ERASED_TEXT}</p>"
         session.add(idea)
 
-
-if export_ideas not in accounts_service.DATA_EXPORTERS:
-    accounts_service.DATA_EXPORTERS.append(export_ideas)
-if erase_ideas not in accounts_service.ERASERS:
-    accounts_service.ERASERS.append(erase_ideas)
 
 
 def form_context(session: Session, *, user: User | None) -> dict:

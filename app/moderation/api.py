@@ -5,6 +5,9 @@ from typing import Literal
 from fastapi import Query
 
 from app.deps import CurrentUser, SessionDep, api_router
+from app.discussion import policy as discussion_policy
+from app.discussion import service as discussion
+from app.discussion.schemas import CommentOut
 from app.moderation import service
 from app.moderation.schemas import (
     BlockIn,
@@ -17,6 +20,7 @@ from app.moderation.schemas import (
     ReasonIn,
 )
 from app.schemas import Page
+from app.validation import parse
 
 router = api_router(tags=["moderation"])
 Kind = Literal["comment", "idea"]
@@ -34,6 +38,19 @@ def moderation_queue(user: CurrentUser, session: SessionDep, page: int = Query(1
                      per_page: int = Query(50, ge=1, le=200)):
     entries, total = service.queue(session, actor=user, page=page, per_page=per_page)
     return Page(items=[QueueItem(**e.as_dict()) for e in entries], page=page, per_page=per_page, total=total)
+
+
+@router.delete("/comments/{comment_id}", response_model=CommentOut, tags=["discussion"])
+def withdraw_comment(comment_id: int, user: CurrentUser, session: SessionDep,
+                     reason: str = Query("", max_length=2000)):
+    """The author withdraws; a moderator hides with a reason (the same as POST /moderation/comment/{id}/hide).
+    Here rather than in the discussion's API, which would otherwise import moderation (a package cycle)."""
+    if discussion_policy.may_hide(user, discussion.get_comment(session, comment_id)):
+        data = parse(ReasonIn, {"reason": reason})
+        comment = service.hide(session, actor=user, kind="comment", target_id=comment_id, reason=data.reason)
+    else:
+        comment = discussion.withdraw_comment(session, user=user, comment_id=comment_id)
+    return discussion.comments_out(session, [comment], user)[0]
 
 
 @router.post("/moderation/{target}/{target_id}/hide", response_model=ModerationOut)

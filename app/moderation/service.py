@@ -153,10 +153,6 @@ def queue(session: Session, *, actor: User | None, page: int = 1, per_page: int 
     return entries, total
 
 
-def open_flag_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(_open_groups())).one()
-
-
 # --- hide, restore, dismiss ----------------------------------------------------------------------
 
 def _resolve_flags(session: Session, kind: str, target_id: int, resolution: str, now: datetime) -> int:
@@ -297,14 +293,10 @@ def export_flags(session: Session, user: User) -> tuple[str, object]:
                       "reason": f.reason, "created_at": f.created_at.isoformat()} for f in flags]
 
 
-def _register() -> None:
-    from app.accounts.service import DATA_EXPORTERS
-
-    if export_flags not in DATA_EXPORTERS:
-        DATA_EXPORTERS.append(export_flags)
-
-
-_register()
+def erase_flags(session: Session, user: User, erase_texts: bool) -> None:
+    """Account deletion: the flags stay (they count in the queue); on request their written reasons go."""
+    if erase_texts:
+        session.exec(update(Flag).where(Flag.user_id == user.id).values(reason=""))
 
 
 @dataclass

@@ -1,16 +1,14 @@
 """Pages of Stellungnahmen: the leads' workbench per round, one contribution's response with its history,
-and the section page's block "Was aus den Beiträgen wurde" (through the documents' SECTION_EXTENSIONS)."""
+and the blocks other domains' pages show (section page, idea page, publish page; wired in app/wiring.py)."""
 
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
 from sqlmodel import Session
 
-from app import db
 from app.accounts.models import Role, User
 from app.deps import OptionalUser, SessionDep, page_router, require_roles
 from app.documents.models import Section, SectionVersion
-from app.documents.pages import SECTION_EXTENSIONS
 from app.errors import DomainError
 from app.responses import service, workbench
 from app.responses.models import STATUS_LABELS
@@ -18,7 +16,7 @@ from app.responses.schemas import ResponseIn
 from app.validation import is_number, parse
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
-from app.web.templating import env, redirect, render
+from app.web.templating import redirect, render
 
 router = page_router()
 Lead = Annotated[User, Depends(require_roles(Role.lead))]
@@ -31,23 +29,15 @@ def section_extension(request: Request, session: Session, section: Section, vers
     return {"outcome": outcome, "responses": responses}
 
 
-SECTION_EXTENSIONS.append(section_extension)
+
+def idea_extension(request: Request, session: Session, idea, user: User | None) -> dict:
+    """Context for the idea page: the current Stellungnahme (responses/_idea_response.html)."""
+    return {"official_response": service.shown_one(session, kind="idea", target_id=idea.id)}
 
 
-def official_response(kind: str, target_id: int) -> service.Shown | None:
-    """For templates of other domains (the idea page): the current response of one contribution."""
-    with db.new_session() as session:
-        return service.shown_one(session, kind=kind, target_id=target_id)
-
-
-def open_comments(section_id: int) -> list:
-    """For the leads' publish page: the visible comments of a section still without a response."""
-    with db.new_session() as session:
-        return service.open_comments_view(session, section_id=section_id)
-
-
-env.globals["official_response"] = official_response
-env.globals["open_comments"] = open_comments
+def publish_extension(session: Session, section: Section) -> dict:
+    """Context for the leads' publish page: the visible comments of the section still without a response."""
+    return {"open_comments": service.open_comments_view(session, section_id=section.id)}
 
 
 def _version_id(value: str) -> int | None:

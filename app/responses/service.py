@@ -2,7 +2,7 @@
 
 Other domains build on `contribution_filters` (which comments and ideas of a round count as contributions),
 `current_map` and `author_label`. Publishing a version that takes up comments answers them (see
-`on_version_published`, registered with the documents' VERSION_PUBLISHED hooks).
+`on_version_published`, one of the documents' VERSION_PUBLISHED hooks, see app/wiring.py).
 """
 
 from collections.abc import Iterable
@@ -255,8 +255,6 @@ def on_version_published(session: Session, version: SectionVersion, addresses: l
             audit.record(session, actor_id=version.published_by_id, action="response.set", target_type="comment",
                          target_id=comment.id, summary=f"berücksichtigt in Fassung {version.number}")
 
-
-documents.VERSION_PUBLISHED.append(on_version_published)
 
 
 # --- reading -------------------------------------------------------------------------------------

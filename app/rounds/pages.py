@@ -4,15 +4,14 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.db import new_session
 from app.deps import SessionDep, page_router, require_roles
 from app.errors import DomainError
 from app.rounds import policy, service
 from app.rounds.models import Audience
 from app.rounds.schemas import BERLIN, RoundIn
-from app.site.pages import HOME_PANELS
 from app.validation import parse
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -120,17 +119,13 @@ def change_state(round_id: int, lead: Lead, session: SessionDep, action: str = F
     return redirect(f"/runden/{round_id}", flash=_(STATE_FLASH[action]))
 
 
-def current_round_panel(request: Request) -> str | None:
+def current_round_panel(request: Request, session: Session) -> str | None:
     """Start-page panel: the open round (or the next one), with its sections and closing time."""
-    with new_session() as session:
-        round_, state = service.current_round(session)
-        if round_ is None:
-            return None
-        ids = set(service.section_ids(session, round_.id))
-        sections = [(sid, label) for sid, label in service.sections_for_choice(session, round_.document_id)
-                    if sid in ids]
+    round_, state = service.current_round(session)
+    if round_ is None:
+        return None
+    ids = set(service.section_ids(session, round_.id))
+    sections = [(sid, label) for sid, label in service.sections_for_choice(session, round_.document_id)
+                if sid in ids]
     return templating.env.get_template("rounds/_home_panel.html").render(
         round=round_, state=state.value, sections=sections, audience_labels=policy.AUDIENCE_LABELS)
-
-
-HOME_PANELS.append(current_round_panel)

@@ -1,22 +1,27 @@
 """The start page, the about and privacy pages, and the health check."""
 
+from collections.abc import Callable
+
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
-from app.deps import page_router
+from app.deps import SessionDep, page_router
 from app.quartiere.reference import ATTRIBUTION
 from app.site import service, views
 from app.web.templating import render
 
 router = page_router()
 
-# Other domains add blocks to the start page (e.g. the current round) without the site importing them.
-HOME_PANELS: list = []
+# Other domains add blocks to the start page (e.g. the current round) without the site importing them; each
+# renders its block from the request's session or returns None (filled by app.wiring.wire()).
+HomePanel = Callable[[Request, Session], str | None]
+HOME_PANELS: list[HomePanel] = []
 
 
 @router.get("/", name="home")
-def home(request: Request):
-    panels = [panel(request) for panel in HOME_PANELS]
+def home(request: Request, session: SessionDep):
+    panels = [panel(request, session) for panel in HOME_PANELS]
     return render(request, "pages/home.html", {"panels": [p for p in panels if p]})
 
 

@@ -1,0 +1,64 @@
+"""How the domains plug into each other, in one visible place: wire() is called by create_app() and the CLI.
+
+Lower domains offer lists that later domains fill (imports point one way, see tests/test_architecture.py):
+the documents' section-page and publish-page extensions and VERSION_PUBLISHED hooks, the ideas' idea-page
+extensions, the start page's panels, and what accounts exports ("Meine Daten") and erases on account deletion.
+Nothing is registered by importing a module; wire() sets every list to exactly what is written here, so
+calling it twice changes nothing.
+"""
+
+from app.accounts import service as accounts_service
+from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, AuthToken, Invitation, User
+from app.audit import AuditEntry
+from app.discussion import notify as discussion_notify
+from app.discussion import pages as discussion_pages
+from app.discussion import service as discussion_service
+from app.discussion.models import Comment, CommentEdit, Vote
+from app.documents import pages as documents_pages
+from app.documents import service as documents_service
+from app.documents.models import Draft, Edition, SectionVersion
+from app.ideas import pages as ideas_pages
+from app.ideas import service as ideas_service
+from app.ideas.models import Idea, IdeaStatusChange
+from app.moderation import service as moderation_service
+from app.moderation.models import Flag
+from app.responses import pages as responses_pages
+from app.responses import service as responses_service
+from app.responses.models import Response
+from app.rounds import pages as rounds_pages
+from app.rounds.models import Round
+from app.site import pages as site_pages
+from app.web import templating
+from app.web.i18n import gettext as _
+
+# Every model that holds what a person wrote or did as a participant, with the function that exports it for
+# "Meine Daten" and the one that erases it on account deletion (tests/test_wiring.py checks that every table
+# referring to a user account is listed here or in OFFICIAL_RECORDS).
+PERSONAL_DATA = [
+    ((Comment, CommentEdit, Vote), discussion_service.export_person, discussion_service.erase_person),
+    ((Idea,), ideas_service.export_ideas, ideas_service.erase_ideas),
+    ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
+]
+
+# Tables that refer to a user account but are not a participant's data: the account itself (exported and
+# erased by the accounts service), and the record of official acts of leads, moderators and administrators
+# (who published, answered, changed a status, opened a round, invited) and the audit log, kept under the name
+# "gelöschtes Konto".
+OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersion, Edition, Round, IdeaStatusChange,
+                    Response)
+
+
+def wire() -> None:
+    """Fill every registry. Idempotent."""
+    accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA]
+    accounts_service.ERASERS[:] = [erase for _models, _export, erase in PERSONAL_DATA]
+    # inside the publish transaction: tell earlier commenters, answer the comments the version takes up
+    documents_service.VERSION_PUBLISHED[:] = [discussion_notify.version_published,
+                                              responses_service.on_version_published]
+    documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
+    documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
+    ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
+    site_pages.HOME_PANELS[:] = [ideas_pages.newest_ideas_panel, rounds_pages.current_round_panel]
+    templating.env.globals.update(
+        role_label=lambda role: _(ROLE_LABELS.get(role, role)),
+        organisation_kind_label=lambda kind: _(ORGANISATION_KIND_LABELS.get(kind, kind or "")))
