@@ -46,29 +46,11 @@ def session_user_id(token: str) -> int | None:
         return user.id if user else None
 
 
-# The same rule as accounts.user_for_token, as one plain query for the page cache's hot path.
-_SESSION_SQL = ("SELECT t.user_id FROM auth_token t JOIN user_account u ON u.id = t.user_id "
-                "WHERE t.token_hash = ? AND t.kind = 'session' AND t.revoked_at IS NULL AND t.expires_at > ? "
-                "AND u.is_active AND u.deleted_at IS NULL")
-
-
-def _session_query(token: str, *, sqlite: bool) -> tuple[str, tuple] | None:
-    import hashlib
-
-    from app.db import utcnow
-
-    if not token or len(token) > 200:
-        return None
-    now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC
-    return _SESSION_SQL, (hashlib.sha256(token.encode()).hexdigest(),
-                          now.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now)
-
-
 async def session_user_id_async(token: str) -> int | None:
     """session_user_id on PostgreSQL, on the event loop's own asynchronous connection (app/cache.py)."""
     from app.cache import async_row
 
-    query = _session_query(token, sqlite=False)
+    query = accounts.user_id_query(token, kind="session", dialect_name="postgresql")
     row = await async_row(*query) if query else None
     return row[0] if row else None
 
@@ -77,7 +59,7 @@ def session_user_id_local(token: str) -> int | None:
     """session_user_id on SQLite, without an ORM session or a pooled connection (see app/cache.py local_row)."""
     from app.cache import local_row
 
-    query = _session_query(token, sqlite=True)
+    query = accounts.user_id_query(token, kind="session", dialect_name="sqlite")
     row = local_row(*query) if query else None
     return row[0] if row else None
 

@@ -1,6 +1,7 @@
 """Accounts: registration, login tokens, invitations, roles, personal data and account deletion."""
 
 import contextlib
+import functools
 import hashlib
 import secrets
 import unicodedata
@@ -9,6 +10,8 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, func, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import psycopg
 from sqlmodel import Session, select
 
 from app import audit, ratelimit
@@ -33,8 +36,8 @@ DELETED_NAME = "gelöschtes Konto"
 REGISTER_DONE = ("Fast geschafft: Wir haben Ihnen eine E-Mail mit einem Bestätigungslink geschickt. "
                  "Bitte bestätigen Sie Ihre Adresse, danach können Sie sich anmelden.")
 
-# Other domains add what they hold about a person (Meine Daten) and how to erase it, keeping imports
-# pointing one way: accounts never imports them.
+# What other domains hold about a person (Meine Daten) and how to erase it on account deletion, keeping imports
+# pointing one way: accounts never imports them. Filled by app.wiring.wire() at start (app and CLI).
 DataExporter = Callable[[Session, User], tuple[str, object]]
 Eraser = Callable[[Session, User, bool], None]
 DATA_EXPORTERS: list[DataExporter] = []
@@ -153,17 +156,42 @@ def login(session: Session, *, data: TokenIn, ip: str, kind: str = "session") ->
     return user, token
 
 
-# Built once: every request asks it (a statement built per call costs more than the lookup itself).
-_USER_FOR_TOKEN = select(User).join(AuthToken, AuthToken.user_id == User.id).where(
-    AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"),
-    AuthToken.revoked_at.is_(None), AuthToken.expires_at > bindparam("now", type_=UTCDateTime),
-    User.is_active.is_(True), User.deleted_at.is_(None))
+# The one rule for a valid token (session cookie or API token): its hash and kind match, it is neither revoked
+# nor expired, and its account is active and not deleted. Both lookups below are built from it once (a statement
+# built per call costs more than the lookup itself).
+_VALID_TOKEN = (AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"),
+                AuthToken.revoked_at.is_(None), AuthToken.expires_at > bindparam("now", type_=UTCDateTime),
+                User.is_active.is_(True), User.deleted_at.is_(None))
+_USER_FOR_TOKEN = select(User).join(AuthToken, AuthToken.user_id == User.id).where(*_VALID_TOKEN)
+_USER_ID_FOR_TOKEN = select(AuthToken.user_id).join(User, AuthToken.user_id == User.id).where(*_VALID_TOKEN)
+
+
+def _usable(token: str | None) -> bool:
+    return bool(token) and len(token) <= 200
 
 
 def user_for_token(session: Session, token: str | None, *, kind: str) -> User | None:
-    if not token or len(token) > 200:
+    if not _usable(token):
         return None
     return session.exec(_USER_FOR_TOKEN, params={"token_hash": _hash(token), "kind": kind, "now": utcnow()}).first()
+
+
+@functools.cache
+def _user_id_sql(dialect_name: str) -> str:
+    dialect = sqlite.dialect(paramstyle="qmark") if dialect_name == "sqlite" else psycopg.dialect(paramstyle="qmark")
+    compiled = _USER_ID_FOR_TOKEN.compile(dialect=dialect)
+    assert list(compiled.positiontup) == ["token_hash", "kind", "now"]
+    return str(compiled)
+
+
+def user_id_query(token: str | None, *, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
+    """The same rule as user_for_token as one plain DB-API query with `?` placeholders and its parameters, for
+    the page cache's hot path (no ORM session, no pooled connection; app/cache.py). None: no valid token."""
+    if not _usable(token):
+        return None
+    now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC (on SQLite as SQLAlchemy's text form)
+    return _user_id_sql(dialect_name), (_hash(token), kind,
+                                        now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect_name == "sqlite" else now)
 
 
 def revoke_token(session: Session, token: str | None) -> None:

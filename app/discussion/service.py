@@ -8,11 +8,11 @@ from sqlmodel import Session, select
 
 from app import ratelimit
 from app.accounts.models import Role, User
-from app.accounts.service import DATA_EXPORTERS, ERASERS
 from app.db import checks_before_writing, held, hold, utcnow
 from app.discussion import notify, policy, sources
 from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
+from app.documents.models import Paragraph
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.ideas import policy as ideas_policy
 from app.ideas.models import Idea
@@ -242,33 +242,52 @@ def status(comment: Comment) -> str:
     return "visible"
 
 
-def comment_query(*, section_id: int | None = None, version_id: int | None = None, idea_id: int | None = None,
-                  paragraph: str | None = None, alignment: str | None = None, round_id: int | None = None,
-                  organisation: str | None = None):
-    query = select(Comment)
-    if section_id is not None:
-        query = query.where(Comment.section_id == section_id)
-    if version_id is not None:
-        query = query.where(Comment.section_version_id == version_id)
-    if idea_id is not None:
-        query = query.where(Comment.idea_id == idea_id)
-    if paragraph:
-        query = query.where(Comment.paragraph_anchor == paragraph)
-    if alignment:
-        query = query.where(Comment.alignment == alignment)
-    if round_id:
-        query = query.where(Comment.round_id == round_id)
-    if organisation:
-        query = query.join(User, User.id == Comment.author_id).where(User.organisation == organisation)
-    return query
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def comment_filters(*, section_id=None, version_id=None, idea_id=None, paragraph=None, alignment=None, round_id=None,
+                    organisation=None) -> list:
+    """The conditions of the comment filters, shared by the API, the section page and the leads' workbench.
+    Values may be SQL bind parameters (the section page's cached statements); None or "" means no filter."""
+    where = []
+    if _given(section_id):
+        where.append(Comment.section_id == section_id)
+    if _given(version_id):
+        where.append(Comment.section_version_id == version_id)
+    if _given(idea_id):
+        where.append(Comment.idea_id == idea_id)
+    if _given(paragraph):
+        where.append(Comment.paragraph_anchor == paragraph)
+    if _given(alignment):
+        where.append(Comment.alignment == alignment)
+    if _given(round_id):
+        where.append(Comment.round_id == round_id)
+    if _given(organisation):
+        where.append(Comment.author_id.in_(select(User.id).where(User.organisation == organisation)))
+    return where
+
+
+def comment_query(**filters):
+    """select(Comment) with comment_filters applied."""
+    return select(Comment).where(*comment_filters(**filters))
+
+
+def _paragraph_position():
+    """Where a comment's paragraph stands in its version (comments on the whole section: none)."""
+    return (select(Paragraph.position).where(Paragraph.version_id == Comment.section_version_id,
+                                             Paragraph.anchor == Comment.paragraph_anchor)
+            .correlate(Comment).scalar_subquery())
 
 
 def ordered(query, sort: str):
+    """The one ordering of comment lists (API and pages). "paragraph": in the order of the paragraphs, then
+    the comments on the whole section; the anchors themselves are random and say nothing about order."""
     if sort == "top":
         return query.order_by((Comment.up_count - Comment.down_count).desc(), Comment.created_at.desc(),
                               Comment.id.desc())
     if sort == "paragraph":
-        return query.order_by(Comment.paragraph_anchor.is_(None), Comment.paragraph_anchor, Comment.created_at,
+        return query.order_by(Comment.paragraph_anchor.is_(None), _paragraph_position(), Comment.created_at,
                               Comment.id)
     if sort == "old":
         return query.order_by(Comment.created_at, Comment.id)
@@ -404,7 +423,3 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
     session.exec(update(Comment).where(Comment.author_id == user.id)
                  .values(erased=True, body="", html="", quote=None))
     session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))
-
-
-DATA_EXPORTERS.append(export_person)
-ERASERS.append(erase_person)

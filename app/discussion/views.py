@@ -160,15 +160,12 @@ def _row(r) -> ShownComment:
 
 
 def _filters(params_shape: tuple) -> list:
+    """The reader's filters as bind parameters (the statements are cached per shape), written once in
+    discussion.service.comment_filters."""
     alignment, organisation, round_id = params_shape
-    conditions = []
-    if alignment:
-        conditions.append(_C.alignment == bindparam("alignment"))
-    if round_id:
-        conditions.append(_C.round_id == bindparam("round_id"))
-    if organisation:
-        conditions.append(_C.author_id.in_(select(_U.id).where(_U.organisation == bindparam("organisation"))))
-    return conditions
+    return service.comment_filters(alignment=bindparam("alignment") if alignment else None,
+                                   organisation=bindparam("organisation") if organisation else None,
+                                   round_id=bindparam("round_id") if round_id else None)
 
 
 def _order(sort: str, by_position: bool) -> list:

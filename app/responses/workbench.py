@@ -12,7 +12,8 @@ from sqlalchemy import and_, case, false, func, literal, union_all
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.discussion.models import Alignment, Comment
+from app.discussion import service as discussion
+from app.discussion.models import Comment
 from app.discussion.views import ALIGNMENT_LABELS
 from app.documents import service as documents
 from app.documents.models import Document, Paragraph, SectionVersion
@@ -136,14 +137,8 @@ def _comment_query(round_id: int, f: Filter, include_hidden: bool):
     where = [*service.comment_conditions(round_id=round_id, include_hidden=include_hidden)]
     if f.kind == "idea" or f.district or f.quarter:
         where.append(false())
-    if f.section:
-        where.append(Comment.section_id == f.section)
-    if f.paragraph:
-        where.append(Comment.paragraph_anchor == f.paragraph)
-    if f.organisation:
-        where.append(User.organisation == f.organisation)
-    if f.alignment:
-        where.append(Comment.alignment == f.alignment)
+    where += discussion.comment_filters(section_id=f.section or None, paragraph=f.paragraph,
+                                        organisation=f.organisation, alignment=f.alignment)
     if f.state == "open":
         where.append(~answered)
     elif f.state == "answered":
@@ -270,6 +265,3 @@ def build(session: Session, *, round_id: int, viewer: User | None, f: Filter) ->
     return Workbench(round=round_, filter=f, items=items, total=total, answered=answered, answerable=answerable,
                      sections=sections, organisations=organisations, districts=districts, quarters=quarters,
                      versions=versions, paragraphs=paragraphs)
-
-
-ALIGNMENTS = [a.value for a in Alignment]

@@ -394,3 +394,18 @@ def test_a_comment_and_a_vote_take_a_fixed_handful_of_statements(client):
     again = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
                                        headers=hv))
     assert again.json()["up"] == 1 and again.json()["mine"] == 1  # unchanged: answered from what was loaded
+
+
+def test_sort_by_paragraph_follows_the_paragraphs_order_in_the_api_and_on_the_page(client):
+    from tests.responses.factory import World
+
+    world = World(client, body="\n\n".join(f"Absatz Nummer {n} über das Quartier." for n in range(1, 9)))
+    anchors = world.paragraphs()  # in reading order; the anchors themselves are random
+    for n in (5, 2, 8, 1, 7, 3, 6, 4):
+        world.comment(body=f"Beitrag zu Absatz {n}.", paragraph=anchors[n - 1])
+    world.comment(body="Beitrag zum ganzen Abschnitt.")
+    items = client.get(f"/api/v1/sections/{world.section_id}/comments?sort=paragraph").json()["items"]
+    assert [i["paragraph"] for i in items] == [*anchors, None]
+    page = client.get(f"/abschnitte/{world.section_id}?sort=paragraph").text
+    shown = [page.index(f"Beitrag zu Absatz {n}.") for n in range(1, 9)]
+    assert shown == sorted(shown)
