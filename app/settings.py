@@ -3,19 +3,19 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-secret-change-me"
 
 
 class Settings(BaseSettings):
+    # No secret key: nothing is signed. Sessions, API tokens and the links in mails are random tokens stored
+    # only as hashes, CSRF is a double-submit cookie, and the flash message is plain text shown escaped.
     model_config = SettingsConfigDict(env_prefix="QW_", env_file=".env", extra="ignore")
 
     environment: str = "development"  # development | test | production
     database_url: str = f"sqlite:///{ROOT / 'var' / 'quartierswerkstatt.db'}"
-    secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
     cookie_secure: bool = False  # cookies are also Secure whenever the request came over https
     session_days: int = 14
@@ -46,12 +46,6 @@ class Settings(BaseSettings):
     # How much older than the newest write an anonymous reader's cached page may be (seconds; 0: never older).
     # Hidden or erased text is never served from an older copy; logged-in readers always get a current one.
     page_cache_stale_seconds: float = 1.0
-
-    @model_validator(mode="after")
-    def _refuse_unsafe_defaults(self) -> "Settings":
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("QW_SECRET_KEY must be set in production")
-        return self
 
     @property
     def is_sqlite(self) -> bool:

@@ -12,7 +12,6 @@ _tmp = Path(tempfile.mkdtemp(prefix="qw-test-"))
 TEST_DB_URL = os.environ.get("QW_TEST_DATABASE_URL") or f"sqlite:///{_tmp / 'test.db'}"
 os.environ["QW_DATABASE_URL"] = TEST_DB_URL
 os.environ["QW_ENVIRONMENT"] = "test"
-os.environ["QW_SECRET_KEY"] = "test-secret"
 os.environ["QW_BASE_URL"] = "http://testserver"
 # Cached pages are current on every request in the suite; tests of the staleness bound set their own.
 os.environ["QW_PAGE_CACHE_STALE_SECONDS"] = "0"

@@ -46,3 +46,12 @@ def test_sqlite_runs_with_wal_and_foreign_keys():
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_production_needs_no_secret_key(monkeypatch):
+    """Nothing is signed (sessions and links are random tokens stored as hashes), so there is no secret to set."""
+    from app.settings import Settings
+
+    monkeypatch.delenv("QW_SECRET_KEY", raising=False)
+    settings = Settings(environment="production", _env_file=None)
+    assert settings.environment == "production" and not hasattr(settings, "secret_key")

@@ -12,13 +12,5 @@ def is_blocked(user: User | None) -> bool:
     return user is not None and user.blocked_until is not None and user.blocked_until > utcnow()
 
 
-def can_invite(user: User | None) -> bool:
-    return has_role(user, Role.lead, Role.admin)
-
-
 def can_manage_users(user: User | None) -> bool:
     return has_role(user, Role.admin)
-
-
-def can_read_audit(user: User | None) -> bool:
-    return has_role(user, Role.admin, Role.lead)

@@ -302,8 +302,3 @@ def version_entry(session: Session, *, section_id: int, number: int) -> tuple[Ve
 
 def document_of_chapter(session: Session, chapter: Chapter) -> Document:
     return session.get(Document, chapter.document_id)
-
-
-
-def count_versions(session: Session, *, section_id: int) -> int:
-    return session.exec(select(func.count()).where(SectionVersion.section_id == section_id)).one()

@@ -36,7 +36,6 @@ from app.documents.reads import (  # noqa: F401  (re-exported: other domains imp
     SectionView,
     VersionEntry,
     _version,
-    count_versions,
     current_version,
     default_document,
     document_of_chapter,
@@ -60,6 +59,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.web import markdown
 from app.web.i18n import gettext as _
 
+# Other domains act inside the publish transaction (filled by app.wiring.wire()).
 VersionHook = Callable[[Session, SectionVersion, list[int]], None]
 VERSION_PUBLISHED: list[VersionHook] = []
 

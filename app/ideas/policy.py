@@ -14,11 +14,6 @@ def can_submit_idea(user: User | None, round_: Round | None) -> bool:
     return round_ is not None and has_role(user, *SUBMITTER_ROLES) and not is_blocked(user)
 
 
-def may_ever_submit(user: User | None) -> bool:
-    """Whether the role could submit at all (to decide which message to show)."""
-    return user is None or has_role(user, *SUBMITTER_ROLES)
-
-
 def can_set_status(user: User | None) -> bool:
     return has_role(user, Role.lead, Role.moderator)
 

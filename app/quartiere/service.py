@@ -32,9 +32,3 @@ def get_quarter(session: Session, district_slug: str, quarter_slug: str) -> tupl
         if q.slug == quarter_slug:
             return district, q
     raise NotFound(_("Diesen Stadtteil gibt es nicht."))
-
-
-def quarter_by_id(session: Session, quarter_id: int) -> Quarter | None:
-    return session.get(Quarter, quarter_id)
-
-

@@ -127,15 +127,6 @@ def with_rounds(query, section_id_column):
             .outerjoin(Round, Round.id == RoundSection.round_id).order_by(Round.opens_at, Round.id))
 
 
-def section_round_status(session: Session, *, section_id: int, now: datetime | None = None) -> dict:
-    """What a section page says about participation: open rounds (until when, for whom) and the next one."""
-    now = now or utcnow()
-    rounds = rounds_for_section(session, section_id)
-    open_ = [r for r in rounds if effective_state(r, now) == RoundState.open]
-    coming = [r for r in rounds if effective_state(r, now) == RoundState.planned]
-    return {"open": open_, "next": coming[0] if coming else None}
-
-
 def current_round(session: Session, now: datetime | None = None) -> tuple[Round | None, RoundState | None]:
     """For the start page: an open round (closing soonest), else the next planned one."""
     now = now or utcnow()

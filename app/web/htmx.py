@@ -8,7 +8,3 @@ def wants_fragment(request: Request) -> bool:
     h = request.headers
     return (h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true"
             and h.get("HX-History-Restore-Request") != "true")
-
-
-def is_htmx(request: Request) -> bool:
-    return request.headers.get("HX-Request") == "true"

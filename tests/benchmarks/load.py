@@ -146,7 +146,7 @@ class Server:
 
 
 def app_env(url: str, *, page_cache: bool = True) -> dict[str, str]:
-    return {"QW_DATABASE_URL": url, "QW_ENVIRONMENT": "production", "QW_SECRET_KEY": "bench-only-secret-key",
+    return {"QW_DATABASE_URL": url, "QW_ENVIRONMENT": "production",
             "QW_PAGE_CACHE": "true" if page_cache else "false", "QW_BASE_URL": "http://127.0.0.1"}
 
 

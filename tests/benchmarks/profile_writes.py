@@ -23,7 +23,6 @@ def main() -> None:
     url = sys.argv[1]
     os.environ["QW_DATABASE_URL"] = url
     os.environ.setdefault("QW_ENVIRONMENT", "production")
-    os.environ.setdefault("QW_SECRET_KEY", "bench-only-secret-key")
     import httpx
     from sqlalchemy import create_engine, text
 

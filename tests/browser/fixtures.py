@@ -91,10 +91,16 @@ def live_server(asgi_app):
     thread.join(timeout=5)
 
 
+def in_ci() -> bool:
+    """CI=true (as .ci/run and the usual CI services set it): a missing browser fails instead of skipping.
+    Only "true": CI=false, CI=0 or an empty CI are a developer's machine."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run must install it")
         pytest.skip(f"no Chromium at {CHROMIUM}")
     with pw.sync_playwright() as p:

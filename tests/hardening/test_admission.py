@@ -10,7 +10,7 @@ from tests.conftest import TEST_DB_URL
 from tests.helpers import PASSWORD, make_user
 
 # Two threads and at most two pooled connections (pool 1 + overflow 1); no page cache, so every page reads.
-ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test", "QW_SECRET_KEY": "test-secret",
+ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test",
        "QW_PAGE_CACHE": "false", "QW_BASE_URL": "http://testserver", "QW_MAIL_BACKEND": "log",
        "QW_WORKER_THREADS": "2", "QW_DB_POOL_SIZE": "1"}
 

@@ -13,7 +13,7 @@ from tests.benchmarks.load import Server
 from tests.conftest import TEST_DB_URL
 from tests.helpers import PASSWORD, make_user, outbox
 
-ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test", "QW_SECRET_KEY": "test-secret",
+ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test",
        "QW_PAGE_CACHE": "true", "QW_PAGE_CACHE_STALE_SECONDS": "0", "QW_BASE_URL": "http://testserver",
        "QW_MAIL_BACKEND": "log"}
 
