@@ -19,7 +19,7 @@ from app.responses import pages as responses_pages
 from app.rounds import pages as rounds_pages
 from app.settings import ROOT, get_settings
 from app.site import pages as site_pages
-from app.web import problems
+from app.web import problems, templating
 from app.web.admission import Admission
 from app.web.pagecache import PageCache
 from app.web.security import SecurityMiddleware
@@ -55,6 +55,7 @@ def create_app() -> FastAPI:
     for module in (site_pages, accounts_pages, ideas_pages, documents_pages, rounds_pages,
                    discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages):
         app.include_router(module.router)
+    templating.install_urls(app.routes)  # {{ url("name", …) }} in templates
     return app
 
 

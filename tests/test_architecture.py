@@ -1,6 +1,7 @@
 """The shape of the code: thin routes, imports pointing one way, CSRF on every page form."""
 
 import ast
+import re
 from pathlib import Path
 
 from app.web.security import csrf_protect
@@ -143,3 +144,47 @@ def test_no_inline_script_or_style_attributes_in_templates():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\son(click|load|submit|change|input)\s*=|\sstyle\s*=", text):
             bad.append(str(path.relative_to(APP.parent)))
     assert bad == []
+
+
+# --- links from route names (app/web/templating.py url()) ---------------------------------------------------
+
+_LITERAL_PATH = re.compile(r'\s(?:href|src|action|formaction|hx-[a-z]+|data-[a-z-]+)="/|[?&](?:amp;)?next=/')
+_URL_CALL = re.compile(r"""\burl\(\s*['"]([\w.]+)['"]""")
+
+
+def test_templates_build_internal_links_from_route_names(asgi_app):
+    """No template spells an internal path: links, forms and htmx requests come from url('route name', …) (and
+    files from static_url), so a path changes in one place. Every name used is a route of the app."""
+    from app.web.templating import _PATHS
+
+    literal, unknown = [], []
+    for path in sorted((APP.parent / "templates").rglob("*.html")):
+        text = path.read_text()
+        for line_no, line in enumerate(text.splitlines(), 1):
+            if _LITERAL_PATH.search(line):
+                literal.append(f"{path.relative_to(APP.parent)}:{line_no}")
+        unknown += [f"{path.relative_to(APP.parent)}: {name}" for name in _URL_CALL.findall(text)
+                    if name not in _PATHS]
+    assert literal == [], "use {{ url('route name', …) }} or static_url(…)"
+    assert unknown == []
+
+
+def test_the_url_builder_fills_and_quotes_parameters_and_refuses_wrong_ones(asgi_app):
+    import pytest
+
+    from app.web.templating import install_urls, url
+
+    assert url("idea", idea_id=3) == "/ideen/3"
+    assert url("district", district_slug="bad cannstatt/x") == "/quartiere/bad%20cannstatt%2Fx"
+    assert url("my_data") == "/konto/daten.json" and url("api.my_data") == "/api/v1/me/export"
+    for wrong in (lambda: url("idea"), lambda: url("idea", idea_id=1, x=2), lambda: url("no_such_route")):
+        with pytest.raises(LookupError):
+            wrong()
+    from fastapi import APIRouter
+
+    twice = APIRouter()
+    twice.add_api_route("/a", lambda: None, name="same")
+    twice.add_api_route("/b", lambda: None, name="same")
+    with pytest.raises(RuntimeError, match="names two paths"):
+        install_urls(twice.routes)
+    install_urls(asgi_app.routes)

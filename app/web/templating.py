@@ -1,5 +1,6 @@
 """Jinja2 with blocks as fragments, gettext, dates in Europe/Berlin and a URL builder."""
 
+import re
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -83,3 +84,47 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
+
+
+# --- links from route names ------------------------------------------------------------------------
+
+_PATHS: dict[str, str] = {}  # route name → path template, e.g. "idea" → "/ideen/{idea_id}"
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def _named_routes(routes, prefix: str = ""):
+    for route in routes:
+        if isinstance(getattr(route, "path", None), str) and getattr(route, "name", None) and \
+                not hasattr(route, "original_router"):
+            yield prefix + route.path, route.name
+        inner = getattr(route, "original_router", None)  # FastAPI keeps included routers nested
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from _named_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+
+
+def install_urls(routes) -> None:
+    """Learn every route's path by its name (create_app calls this). Pages by their name, the JSON API's routes
+    as "api.<name>". Two paths under one name are an error at start, not a wrong link later."""
+    paths: dict[str, str] = {}
+    for path, name in _named_routes(routes):
+        key = f"api.{name}" if path.startswith("/api/") else name
+        if paths.setdefault(key, path) != path:
+            raise RuntimeError(f"route name {key!r} names two paths: {paths[key]} and {path}")
+    _PATHS.clear()
+    _PATHS.update(paths)
+
+
+def url(name: str, /, **params: Any) -> str:
+    """The path of a named route, e.g. url("idea", idea_id=3) → "/ideen/3" (templates: {{ url(...) }})."""
+    try:
+        template = _PATHS[name]
+    except KeyError:
+        raise LookupError(f"no route named {name!r}") from None
+    needed = set(_PARAM.findall(template))
+    if needed != set(params):
+        raise LookupError(f"route {name!r} ({template}) needs {sorted(needed)}, got {sorted(params)}")
+    return _PARAM.sub(lambda m: quote(str(params[m.group(1)]), safe=""), template)
+
+
+env.globals["url"] = url
