@@ -2,6 +2,7 @@
 (ideas filter, version compare) stay on the page and are updated, not replaced; the writing page's form works
 with JavaScript on. In Debian's Chromium, by keyboard."""
 
+import contextlib
 import re
 
 import playwright.sync_api as pw
@@ -21,6 +22,10 @@ FOCUSED = "() => { const el = document.activeElement; return el === document.bod
 
 
 def _focused(page) -> str:
+    """The focused element once the swap has settled (htmx moves the focus after its settle delay; on a busy
+    machine that can come a moment after the new content is visible)."""
+    with contextlib.suppress(pw.TimeoutError):
+        page.wait_for_function("() => document.activeElement !== document.body", timeout=3000)
     html = page.evaluate(FOCUSED)
     assert html != "BODY", "the focus fell to <body>"
     return html
