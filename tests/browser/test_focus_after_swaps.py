@@ -77,6 +77,9 @@ def test_focus_after_quote_error_comment_reply_and_vote(page):
         .to_have_attribute("aria-pressed", "true")
     focused = _focused(page)
     assert 'value="1"' in focused and 'aria-pressed="true"' in focused  # the same button, in the new content
+    # htmx wires the new form when the swap has settled (20 ms); a robot's Enter before that would post the plain
+    # form (the page reloads, as without JavaScript): wait as a person's second key press does.
+    pw.expect(page.locator(f"#votes-comment-{theirs}")).not_to_have_class(re.compile("htmx-settling"))
     page.keyboard.press("Enter")  # and the keyboard user can take the vote back at once
     pw.expect(page.locator(f"#beitrag-{theirs} > article").get_by_role("button", name="Zustimmung")) \
         .to_have_attribute("aria-pressed", "false")
