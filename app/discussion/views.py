@@ -191,14 +191,22 @@ def _sort_key(sort: str, positions: dict[str, int] | None):
     return lambda c: (-c.created_at.timestamp(), -c.id)
 
 
-@lru_cache(maxsize=256)
-def _counts_statement(filters: tuple, paragraph: bool, earlier: bool, viewer: bool):
-    """The counts of one page, built once per shape with bound parameters. With `earlier`, the earlier versions'
-    comments per (version, paragraph): visible ones (for the margin) and threads matching the filters."""
+def _threads(filters: tuple, paragraph: bool) -> tuple[list, list, list]:
+    """The reader's filters, and the conditions of the shown version's threads and of the earlier versions'."""
     where = _filters(filters)
     roots = [_C.section_version_id == bindparam("version_id"), _C.parent_id.is_(None), *where]
     if paragraph:
         roots.append(_C.paragraph_anchor == bindparam("paragraph"))
+    old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
+           _C.parent_id.is_(None), *where]
+    return where, roots, old
+
+
+@lru_cache(maxsize=256)
+def _counts_statement(filters: tuple, paragraph: bool, earlier: bool, viewer: bool):
+    """The counts of one page, built once per shape with bound parameters. With `earlier`, the earlier versions'
+    comments per (version, paragraph): visible ones (for the margin) and threads matching the filters."""
+    where, roots, old = _threads(filters, paragraph)
     visible = and_(_C.hidden_at.is_(None), _C.withdrawn_at.is_(None), _C.erased.is_(False))
     # A union's parts have the same columns (version number, version id, threads), typed: PostgreSQL reads an
     # untyped NULL in the first part as text.
@@ -213,10 +221,8 @@ def _counts_statement(filters: tuple, paragraph: bool, earlier: bool, viewer: bo
         select(literal_column("'down'"), null(), func.count(), *pad).where(
             _V.section_version_id == bindparam("version_id"), _V.value == -1)]
     if earlier:
-        old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
-               _C.parent_id.is_(None), *where]
         parts.append(select(literal_column("'earlier'"), null(), func.count(), *pad).where(*old))
-        threads = and_(_C.parent_id.is_(None), *where) if where else _C.parent_id.is_(None)
+        threads = and_(_C.parent_id.is_(None), *where)
         parts.append(
             select(literal_column("'e'"), _C.paragraph_anchor, func.sum(case((visible, 1), else_=0)), _SV.number,
                    _C.section_version_id, func.sum(case((threads, 1), else_=0)))
@@ -235,16 +241,11 @@ def _comments_statement(sort: str, filters: tuple, paragraph: bool, earlier: str
                         by_position: bool):
     """The comments of one page; `earlier` is None, "all" (the earlier versions' threads) or "pairs" (only
     those on the given (version id, paragraph) pairs: what became the paragraph shown)."""
-    where = _filters(filters)
-    roots = [_C.section_version_id == bindparam("version_id"), _C.parent_id.is_(None), *where]
-    if paragraph:
-        roots.append(_C.paragraph_anchor == bindparam("paragraph"))
+    _where, roots, old = _threads(filters, paragraph)
     order = _order(sort, by_position)
     pages = [select(_C.id).where(*roots).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
              .subquery("page")]
     if earlier:
-        old = [_C.section_id == bindparam("section_id"), _C.section_version_id != bindparam("version_id"),
-               _C.parent_id.is_(None), *where]
         if earlier == "pairs":
             old.append(tuple_(_C.section_version_id, _C.paragraph_anchor).in_(bindparam("pairs", expanding=True)))
         pages.append(select(_C.id).where(*old).order_by(*_order(sort, False)).limit(EARLIER_LIMIT)
@@ -403,16 +404,16 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
     carried = counts["e"]
     fates = sources.paragraph_fates(session, section_id=section.id, pairs={(n, a) for n, _v, a in carried},
                                     to_number=version.number)
+    # where each (version number, version id, anchor) is now; None: removed
+    now_at = {key: fates.get((key[0], key[2]), ("removed", None))[1] for key in carried}
     margin = dict(counts["m"])
-    for (number, _vid, anchor), (visible, _threads) in carried.items():
-        now_anchor = fates.get((number, anchor), ("removed", None))[1]
-        if visible and now_anchor in positions:
-            margin[now_anchor] = margin.get(now_anchor, 0) + visible
+    for key, (visible, _count) in carried.items():
+        if visible and now_at[key] in positions:
+            margin[now_at[key]] = margin.get(now_at[key], 0) + visible
     pairs = None
     earlier_total = counts.get("earlier", 0)
     if earlier and params.paragraph:
-        on_paragraph = [(number, vid, anchor) for number, vid, anchor in carried
-                        if fates.get((number, anchor), ("removed", None))[1] == params.paragraph]
+        on_paragraph = [key for key in carried if now_at[key] == params.paragraph]
         pairs = [(vid, anchor) for _n, vid, anchor in on_paragraph]
         earlier_total = sum(carried[key][1] for key in on_paragraph)
         earlier = bool(pairs)
