@@ -1,12 +1,13 @@
 """JSON API of the document: documents, chapters, sections, drafts, versions, diffs and editions."""
 
+from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, File, Path, Query, Response, UploadFile
 
 from app.accounts.models import Role, User
 from app.deps import OptionalUser, SessionDep, api_router, require_roles
-from app.documents import editions, policy, service
+from app.documents import editions, importing, policy, service
 from app.documents.models import Draft
 from app.documents.schemas import (
     ChapterIn,
@@ -22,6 +23,10 @@ from app.documents.schemas import (
     EditionIn,
     EditionOut,
     EditionSectionOut,
+    ImportedChapterOut,
+    ImportedSectionOut,
+    ImportIn,
+    ImportOut,
     ParagraphOut,
     PersonOut,
     PublishIn,
@@ -33,6 +38,7 @@ from app.documents.schemas import (
     VersionSummaryOut,
 )
 from app.schemas import Page
+from app.validation import parse
 
 router = api_router(tags=["documents"])
 Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
@@ -115,6 +121,30 @@ def create_chapter(slug: str, data: ChapterIn, lead: Lead, session: SessionDep):
     outline = service.outline(session, slug=slug, drafts=True)
     entry = next(c for c in outline.chapters if c.chapter.id == chapter.id)
     return ChapterOut(id=chapter.id, number=entry.number, title=chapter.title, position=chapter.position, sections=[])
+
+
+@router.post("/documents/{slug}/import", response_model=ImportOut,
+             responses={201: {"model": ImportOut, "description": "Stored (without dry_run)"}})
+def import_draft(slug: str, lead: Lead, session: SessionDep, response: Response,
+                 file: UploadFile = File(description="Markdown (.md), Word (.docx) or OpenDocument (.odt)"),
+                 dry_run: bool = Query(False, description="Only read the file and return the outline")):
+    """Chapters and sections from a file, added at the end of the document as drafts (nothing is published).
+    Headings of the top level become chapters, of the next level sections. With `dry_run` nothing is stored
+    (the preview). A chapter title the document already has is refused with 409."""
+    outline = importing.read(file.filename or "", file.file.read(importing.MAX_FILE_BYTES + 1))
+    data = parse(ImportIn, asdict(outline))
+    if dry_run:
+        service.get_document(session, slug)
+        chapters = [ImportedChapterOut(title=c.title, sections=[ImportedSectionOut(title=s.title, body=s.body)
+                                                                for s in c.sections]) for c in data.chapters]
+        return ImportOut(document=slug, title=outline.title, stored=False, chapters=chapters, notes=outline.notes)
+    result = service.import_outline(session, actor=lead, data=data, slug=slug)
+    response.status_code = 201
+    chapters = [ImportedChapterOut(title=chapter.title, chapter_id=chapter.id, sections=[
+        ImportedSectionOut(title=s.title, body=part.body, section_id=s.id) for s, part in zip(
+            sections, imported.sections, strict=True)])
+        for (chapter, sections), imported in zip(result.chapters, data.chapters, strict=True)]
+    return ImportOut(document=slug, title=outline.title, stored=True, chapters=chapters, notes=outline.notes)
 
 
 @router.patch("/chapters/{chapter_id}", response_model=ChapterOut)

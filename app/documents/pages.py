@@ -8,18 +8,30 @@ URLs: /konzeption[/{slug}] (whole document), /abschnitte/{id} (section), /abschn
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Path, Query, Request
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.deps import OptionalUser, SessionDep, page_router, require_roles
-from app.documents import editions, export, policy, service
+from app.documents import editions, export, importing, policy, service
 from app.documents.models import Section, SectionVersion
-from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, EditionIn, Move, PublishIn, Rename, SectionIn
+from app.documents.schemas import (
+    ChapterIn,
+    DocumentIn,
+    DraftIn,
+    EditionIn,
+    ImportIn,
+    Move,
+    PublishIn,
+    Rename,
+    SectionIn,
+)
 from app.errors import DomainError, Invalid
 from app.validation import is_number, parse
 from app.web.i18n import gettext as _
@@ -71,7 +83,9 @@ def document_new(request: Request, user: Lead):
 
 @router.post("/konzeption/neu")
 def document_create(request: Request, user: Lead, session: SessionDep, title: str = Form(""), slug: str = Form(""),
-                    description: str = Form("")):
+                    description: str = Form(""), file: UploadFile | None = File(None)):
+    if file is not None and file.filename:  # a file chosen: its preview first, whichever button was pressed
+        return document_new_import(request, user, title, slug, description, file)
     values = {"title": title, "slug": slug, "description": description}
     try:
         document = service.create_document(session, actor=user, data=parse(DocumentIn, values))
@@ -361,3 +375,96 @@ def edition_export_md(edition_id: Id, session: SessionDep):
 def edition_export_html(edition_id: Id, session: SessionDep):
     data = export.edition(session, edition_id=edition_id)
     return _download(_export_html(data), f"{data.filename}.html", "text/html; charset=utf-8")
+
+
+# --- importing a draft from a file (Markdown, DOCX, ODT): upload → preview → confirm ------------------------
+
+def _uploaded(file: UploadFile | None) -> tuple[str, bytes]:
+    if file is None or not file.filename:
+        raise Invalid(_("Bitte eine Datei wählen."), errors=[("file", _("Bitte eine Datei wählen."))])
+    return file.filename, file.file.read(importing.MAX_FILE_BYTES + 1)
+
+
+def _import_form(request: Request, slug: str | None, values: dict, exc: DomainError | None = None) -> Response:
+    return render(request, "documents/import.html", {
+        "slug": slug, "values": values, "errors": dict(exc.errors) if exc else {},
+        "message": exc.message if exc else None}, status_code=exc.status if exc else 200)
+
+
+def _preview(request: Request, slug: str | None, values: dict, outline: ImportIn, title: str,
+             notes: list[str], exc: DomainError | None = None) -> Response:
+    return render(request, "documents/import_preview.html", {
+        "slug": slug, "values": values, "title": title, "notes": notes,
+        "chapters": [{"title": c.title, "sections": [{"title": s.title, "html": service.preview(s.body)}
+                                                     for s in c.sections]} for c in outline.chapters],
+        "section_count": sum(len(c.sections) for c in outline.chapters),
+        "outline_json": outline.model_dump_json(), "message": exc.message if exc else None},
+        status_code=exc.status if exc else 200)
+
+
+def _read_upload(file: UploadFile | None) -> tuple[ImportIn, importing.Outline]:
+    outline = importing.read(*_uploaded(file))
+    return parse(ImportIn, asdict(outline)), outline
+
+
+@router.post("/konzeption/neu/import", name="document_new_import")
+def document_new_import(request: Request, user: Lead, title: str = Form(""), slug: str = Form(""),
+                        description: str = Form(""), file: UploadFile | None = File(None)):
+    values = {"title": title, "slug": slug, "description": description}
+    try:
+        parse(DocumentIn, values)
+        data, outline = _read_upload(file)
+    except DomainError as exc:
+        return render(request, "documents/new.html", {"values": values, "errors": dict(exc.errors),
+                                                      "message": exc.message}, status_code=exc.status)
+    return _preview(request, None, values, data, outline.title, outline.notes)
+
+
+@router.post("/konzeption/neu/import/uebernehmen", name="document_new_import_confirm")
+def document_new_import_confirm(request: Request, user: Lead, session: SessionDep, title: str = Form(""),
+                                slug: str = Form(""), description: str = Form(""), outline: str = Form("")):
+    values = {"title": title, "slug": slug, "description": description}
+    data = _confirmed_outline(outline)
+    try:
+        result = service.import_outline(session, actor=user, data=data, new=parse(DocumentIn, values))
+    except DomainError as exc:
+        return _preview(request, None, values, data, "", [], exc)
+    return redirect(f"/konzeption/{result.document.slug}/gliederung",
+                    flash=_("Das Dokument ist angelegt und der Entwurf übernommen. Prüfen Sie die Abschnitte und "
+                            "veröffentlichen Sie sie."))
+
+
+@router.get("/konzeption/{slug}/import", name="document_import")
+def document_import(request: Request, slug: str, session: SessionDep, user: Lead):
+    service.get_document(session, slug)
+    return _import_form(request, slug, {})
+
+
+@router.post("/konzeption/{slug}/import")
+def document_import_preview(request: Request, slug: str, session: SessionDep, user: Lead,
+                            file: UploadFile | None = File(None)):
+    service.get_document(session, slug)
+    try:
+        data, outline = _read_upload(file)
+    except DomainError as exc:
+        return _import_form(request, slug, {}, exc)
+    return _preview(request, slug, {}, data, outline.title, outline.notes)
+
+
+@router.post("/konzeption/{slug}/import/uebernehmen", name="document_import_confirm")
+def document_import_confirm(request: Request, slug: str, session: SessionDep, user: Lead, outline: str = Form("")):
+    data = _confirmed_outline(outline)
+    try:
+        result = service.import_outline(session, actor=user, data=data, slug=slug)
+    except DomainError as exc:
+        return _preview(request, slug, {}, data, "", [], exc)
+    return redirect(f"/konzeption/{result.document.slug}/gliederung",
+                    flash=_("Der Entwurf ist übernommen. Prüfen Sie die Abschnitte und veröffentlichen Sie sie."))
+
+
+def _confirmed_outline(outline: str) -> ImportIn:
+    try:
+        return ImportIn.model_validate_json(outline or "{}")
+    except ValidationError:
+        raise Invalid(_("Die Vorschau ist unvollständig oder verändert. Bitte laden Sie die Datei erneut hoch.")) \
+            from None

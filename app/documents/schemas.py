@@ -238,3 +238,46 @@ class EditionComparisonOut(BaseModel):
     from_: int = Field(alias="from")
     to: int
     sections: list[EditionChangeOut]
+
+
+class ImportedSectionIn(BaseModel):
+    title: Name = TITLE
+    body: Text = Field(default="", max_length=BODY_MAX)
+
+    _clean_title = field_validator("title")(_line)
+    _clean_body = field_validator("body")(_text)
+
+
+class ImportedChapterIn(BaseModel):
+    title: Name = TITLE
+    sections: list[ImportedSectionIn] = Field(min_length=1, max_length=1000)
+
+    _clean_title = field_validator("title")(_line)
+
+
+class ImportIn(BaseModel):
+    """A draft read from a file (app/documents/importing.py), as the lead confirmed it after the preview."""
+
+    chapters: list[ImportedChapterIn] = Field(min_length=1, max_length=200)
+
+
+class ImportedSectionOut(BaseModel):
+    title: str
+    body: str
+    section_id: int | None = None
+
+
+class ImportedChapterOut(BaseModel):
+    title: str
+    sections: list[ImportedSectionOut]
+    chapter_id: int | None = None
+
+
+class ImportOut(BaseModel):
+    """The chapters and sections read from the file; with ids once stored (without, in a dry run)."""
+
+    document: str
+    title: str
+    stored: bool
+    chapters: list[ImportedChapterOut]
+    notes: list[str]

@@ -54,7 +54,7 @@ from app.documents.reads import (  # noqa: F401  (re-exported: other domains imp
     section_view,
     version_entry,
 )
-from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, SectionIn, StructureChange
+from app.documents.schemas import ChapterIn, DocumentIn, DraftIn, ImportIn, SectionIn, StructureChange
 from app.errors import Conflict, Invalid, NotFound
 from app.web import markdown
 from app.web.i18n import gettext as _
@@ -87,6 +87,12 @@ class DiffResult:
 # --- structure: documents, chapters, sections -------------------------------------------------
 
 def create_document(session: Session, *, actor: User, data: DocumentIn) -> Document:
+    document = _create_document(session, actor=actor, data=data)
+    session.commit()
+    return document
+
+
+def _create_document(session: Session, *, actor: User, data: DocumentIn) -> Document:
     if session.exec(select(Document).where(Document.slug == data.slug)).first():
         raise Conflict(_("Diese Kurzbezeichnung ist schon vergeben."),
                        errors=[("slug", _("Diese Kurzbezeichnung ist schon vergeben."))])
@@ -95,7 +101,6 @@ def create_document(session: Session, *, actor: User, data: DocumentIn) -> Docum
     session.flush()
     audit.record(session, actor_id=actor.id, action="document.create", target_type="document",
                  target_id=document.id, summary=document.title)
-    session.commit()
     return document
 
 
@@ -143,6 +148,51 @@ def create_section(session: Session, *, actor: User, chapter_id: int, data: Sect
                  target_id=section.id, summary=section.title)
     session.commit()
     return section
+
+
+@dataclass
+class Imported:
+    document: Document
+    chapters: list[tuple[Chapter, list[Section]]]
+
+
+def import_outline(session: Session, *, actor: User, data: ImportIn, slug: str | None = None,
+                   new: DocumentIn | None = None) -> Imported:
+    """Store a draft read from a file in one transaction: a new document (`new`), or new chapters at the end of
+    the document `slug`. Every section gets its draft (revision 1); nothing is published. A chapter title the
+    document already has is refused, so a repeated import (a double submit) stores nothing twice."""
+    if new is not None:
+        document = _create_document(session, actor=actor, data=new)
+    else:
+        document = session.exec(select(Document).where(Document.slug == slug).with_for_update()).first()
+        if document is None:
+            raise NotFound(_("Dieses Dokument gibt es nicht."))
+    existing = _chapters(session, document.id)
+    titles = {c.title.casefold() for c in existing}
+    repeated = [c.title for c in data.chapters if c.title.casefold() in titles]
+    if repeated:
+        message = _("Das Dokument hat schon ein Kapitel „{title}“. Benennen Sie es vor dem Import um oder "
+                    "entfernen Sie es aus der Datei.").format(title=repeated[0])
+        raise Conflict(message, errors=[("file", message)])
+    stored: list[tuple[Chapter, list[Section]]] = []
+    for position, imported in enumerate(data.chapters, start=len(existing) + 1):
+        chapter = Chapter(document_id=document.id, title=imported.title, position=position)
+        session.add(chapter)
+        session.flush()
+        sections = []
+        for number, part in enumerate(imported.sections, start=1):
+            section = Section(chapter_id=chapter.id, title=part.title, position=number)
+            session.add(section)
+            session.flush()
+            session.add(Draft(section_id=section.id, title=part.title, body=part.body, revision=1,
+                              updated_by_id=actor.id))
+            sections.append(section)
+        stored.append((chapter, sections))
+    audit.record(session, actor_id=actor.id, action="document.import", target_type="document",
+                 target_id=document.id, summary=_("{chapters} Kapitel, {sections} Abschnitte importiert").format(
+                     chapters=len(stored), sections=sum(len(s) for _c, s in stored)))
+    session.commit()
+    return Imported(document=document, chapters=stored)
 
 
 def rename_chapter(session: Session, *, actor: User, chapter_id: int, title: str) -> Chapter:

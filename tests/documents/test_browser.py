@@ -104,3 +104,27 @@ def test_structure_editions_and_conflict_pages_are_accessible(page, axe):
     expect(page.get_by_label("Gespeicherter Entwurf (Stand 2)")).to_have_value("Text der Kollegin.")
     expect(page.get_by_label("Ihr ungespeicherter Text")).to_have_value("Mein Text.")
     assert axe(page) == []
+
+
+def test_lead_imports_a_draft_from_a_file_with_a_preview(page, axe, tmp_path):
+    from tests.browser.fixtures import page_width
+    from tests.documents.test_import import SAMPLES
+
+    lead = make_user("lead", name="Dr. Miriam Kessler", organisation="Gesundheitsamt")
+    _setup_section(lead)
+    upload = tmp_path / "entwurf.docx"
+    upload.write_bytes(SAMPLES["entwurf.docx"])
+    browser_login(page, lead)
+    page.goto("/konzeption/rahmenkonzeption/gliederung")
+    page.get_by_role("link", name=re.compile("Kapitel aus Datei übernehmen")).click()
+    assert axe(page) == []
+    page.get_by_label("Datei").set_input_files(str(upload))
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    expect(page.get_by_role("heading", name="Vorschau des Imports")).to_be_visible()
+    expect(page.get_by_role("heading", name="Leitbild")).to_be_visible()
+    assert axe(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page_width(page) <= 320
+    page.get_by_role("button", name="Übernehmen").click()
+    expect(page.get_by_text("Der Entwurf ist übernommen.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Handlungsfelder"))).to_be_visible()

@@ -138,6 +138,10 @@ class Setup:
             ("POST", "/api/v1/documents/{slug}/chapters"): (
                 (f"/documents/{s.slug}/chapters", {"headers": lead, "json": {"title": "Neues Kapitel"}}),
                 ("/documents/gibt-es-nicht/chapters", {"headers": lead, "json": {"title": "Neues Kapitel"}})),
+            ("POST", "/api/v1/documents/{slug}/import"): (
+                (f"/documents/{s.slug}/import", {"headers": lead, "files": {
+                    "file": ("entwurf.md", b"# Importiert\n\n## Abschnitt\n\nText.\n")}}),
+                (f"/documents/{s.slug}/import", {"headers": lead, "files": {"file": ("entwurf.pdf", b"%PDF")}})),
             ("PATCH", "/api/v1/chapters/{chapter_id}"): (
                 (f"/chapters/{s.chapter}", {"headers": lead, "json": {"title": "Umbenannt", "position": 1}}),
                 (f"/chapters/{MISSING}", {"headers": lead, "json": {"title": "Umbenannt"}})),
