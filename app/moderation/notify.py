@@ -64,6 +64,9 @@ def flag_batch(session: Session, now: datetime) -> int:
     """A worker job: every contribution with open flags not yet announced gets one mail to each moderator,
     at most one batch every 15 minutes. An item is announced once per group of open flags (flagged again after
     the flags were dismissed, it is announced again); hidden, withdrawn or resolved items are not."""
+    last = session.get(NoticeMark, "flag-batch")
+    if last is not None and last.at > now - FLAG_BATCH_EVERY:
+        return 0  # the last batch is recent: nothing to look at (the worker calls this every few seconds)
     first_open = {}
     for column, kind in ((Flag.comment_id, "comment"), (Flag.idea_id, "idea")):
         rows = session.exec(select(column, func.min(Flag.id), func.count(func.distinct(Flag.user_id)))
