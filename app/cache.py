@@ -33,7 +33,7 @@ from app.db import get_engine
 
 SITE, LISTS = "site", "lists"
 # Tables that no cached page shows (sessions, rate limits, mail, this table; invitations are admin pages).
-BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", "invitation"}
+BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", "invitation", "notice_mark"}
 COUNTERS = {"up_count", "down_count"}   # a comment's vote counts: shown on its own page, in no list
 URGENT = {"hidden_at", "erased"}        # text taken down: no copy may outlive it, not even a stale one
 _NOTHING = object()
@@ -143,6 +143,10 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
+    if t == "round_follow":  # shown only on round pages (a per-person copy of them)
+        return {LISTS}
+    if t == "user_account" and change.changed and all(c.startswith("notify_") for c in change.changed):
+        return {LISTS}  # notification settings: shown only on /konto
     if t == "user_account":  # a new account shows nowhere yet but in lists; a changed name or role everywhere
         return {LISTS} if change.new else {SITE}
     return {SITE}  # documents, chapters, rounds, accounts, reference data, anything new

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "Quartierswerkstatt <noreply@quartierswerkstatt.example>"
+    # Where a person objects to a moderation decision (named in the mails about hiding and blocking).
+    moderation_contact: str = "moderation@quartierswerkstatt.example"
     db_pool_size: int = 10  # per worker; up to twice as many connections under load
     # Threads per worker for the synchronous routes. Few: the work is CPU-bound under the GIL, and every extra
     # thread makes the others wait longer for it (measured: writes/s drop by a quarter from 2 to 8 threads; 2 did best).

@@ -17,16 +17,22 @@ from app.discussion.models import Comment, CommentEdit, Vote
 from app.documents import pages as documents_pages
 from app.documents import service as documents_service
 from app.documents.models import Draft, Edition, SectionVersion
+from app.ideas import notify as ideas_notify
 from app.ideas import pages as ideas_pages
 from app.ideas import service as ideas_service
 from app.ideas.models import Idea, IdeaStatusChange
+from app.moderation import notify as moderation_notify
 from app.moderation import service as moderation_service
 from app.moderation.models import Flag
+from app.notifications import service as mail
+from app.responses import notify as responses_notify
 from app.responses import pages as responses_pages
 from app.responses import service as responses_service
 from app.responses.models import Response
+from app.rounds import notify as rounds_notify
 from app.rounds import pages as rounds_pages
-from app.rounds.models import Round
+from app.rounds import service as rounds_service
+from app.rounds.models import Round, RoundFollow
 from app.site import pages as site_pages
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -38,6 +44,7 @@ PERSONAL_DATA = [
     ((Comment, CommentEdit, Vote), discussion_service.export_person, discussion_service.erase_person),
     ((Idea,), ideas_service.export_ideas, ideas_service.erase_ideas),
     ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
+    ((RoundFollow,), rounds_service.export_follows, rounds_service.erase_follows),
 ]
 
 # Tables that refer to a user account but are not a participant's data: the account itself (exported and
@@ -55,6 +62,14 @@ def wire() -> None:
     # inside the publish transaction: tell earlier commenters, answer the comments the version takes up
     documents_service.VERSION_PUBLISHED[:] = [discussion_notify.version_published,
                                               responses_service.on_version_published]
+    # mail: what a queued message is about is checked again before it is sent (withdrawn or hidden: never sent);
+    # the deliver-mail worker's jobs besides sending
+    mail.STILL_SHOWN.clear()
+    mail.STILL_SHOWN.update({"comment": discussion_notify.comment_shown, "idea": ideas_notify.idea_shown,
+                             "response": responses_notify.response_shown,
+                             "flagged-comment": moderation_notify.still_flagged("comment"),
+                             "flagged-idea": moderation_notify.still_flagged("idea")})
+    mail.PERIODIC[:] = [rounds_notify.round_notices, moderation_notify.flag_batch]
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
     documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]

@@ -56,6 +56,15 @@ class User(SQLModel, table=True):
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     notify_replies: bool = True
     notify_versions: bool = True
+    # Further notices (see app/notifications/notices.py); each switchable in /konto. `notify_digest`: one mail a
+    # day instead of single mails.
+    notify_responses: bool = True
+    notify_idea_status: bool = True
+    notify_rounds: bool = True
+    notify_flags: bool = True
+    notify_moderation: bool = True
+    notify_block: bool = True
+    notify_digest: bool = False
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

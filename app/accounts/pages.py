@@ -115,9 +115,15 @@ def account(request: Request, user: CurrentUser):
 
 
 @router.post("/konto/benachrichtigungen")
-def notifications(user: CurrentUser, session: SessionDep, notify_replies: str = Form(""),
-                  notify_versions: str = Form("")):
-    service.update_notifications(session, user=user, replies=bool(notify_replies), versions=bool(notify_versions))
+def notifications(user: CurrentUser, session: SessionDep, notify_responses: str = Form(""),
+                  notify_idea_status: str = Form(""), notify_replies: str = Form(""), notify_versions: str = Form(""),
+                  notify_rounds: str = Form(""), notify_moderation: str = Form(""), notify_block: str = Form(""),
+                  notify_flags: str = Form(""), notify_digest: str = Form("")):
+    given = {"notify_responses": notify_responses, "notify_idea_status": notify_idea_status,
+             "notify_replies": notify_replies, "notify_versions": notify_versions, "notify_rounds": notify_rounds,
+             "notify_moderation": notify_moderation, "notify_block": notify_block, "notify_flags": notify_flags}
+    service.update_notifications(session, user=user, chosen={name for name, value in given.items() if value},
+                                 digest=notify_digest == "1")
     return redirect("/konto", flash=_("Ihre Einstellungen sind gespeichert."))
 
 

@@ -75,6 +75,14 @@ class Me(UserPublic):
     organisation_kind: str | None = None
     notify_replies: bool
     notify_versions: bool
+    # the further notice settings of /konto (see README "Benachrichtigungen")
+    notify_responses: bool = True
+    notify_idea_status: bool = True
+    notify_rounds: bool = True
+    notify_flags: bool = True
+    notify_moderation: bool = True
+    notify_block: bool = True
+    notify_digest: bool = False
     created_at: datetime
 
 

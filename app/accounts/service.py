@@ -306,8 +306,24 @@ def accept_invitation(session: Session, *, token: str, data: AcceptInvitationIn)
 
 # --- the person's own data ----------------------------------------------------------------------
 
-def update_notifications(session: Session, *, user: User, replies: bool, versions: bool) -> User:
-    user.notify_replies, user.notify_versions = replies, versions
+# The kinds of notice a person switches on or off in /konto (column of user_account → on by default).
+NOTICE_SETTINGS = ("notify_responses", "notify_idea_status", "notify_replies", "notify_versions", "notify_rounds",
+                   "notify_moderation", "notify_block", "notify_flags")
+STAFF_ONLY_SETTINGS = {"notify_flags": (Role.moderator.value, Role.admin.value)}
+
+
+def update_notifications(session: Session, *, user: User, chosen: set[str], digest: bool) -> User:
+    """Store which notices the person wants (each kind on or off) and whether as one daily digest. Settings
+    the person's role does not offer keep their value. Turning the digest off sends what was held at once."""
+    user = session.exec(select(User).where(User.id == user.id).with_for_update()
+                        .execution_options(populate_existing=True)).one()
+    for name in NOTICE_SETTINGS:
+        roles = STAFF_ONLY_SETTINGS.get(name)
+        if roles is None or user.role in roles:
+            setattr(user, name, name in chosen)
+    if user.notify_digest and not digest:
+        mail.release_digest(session, user.email)
+    user.notify_digest = digest
     session.add(user)
     session.commit()
     return user
@@ -320,6 +336,7 @@ def export_my_data(session: Session, *, user: User) -> dict:
             "id": user.id, "email": user.email, "display_name": user.display_name, "role": user.role,
             "organisation": user.organisation, "organisation_kind": user.organisation_kind,
             "notify_replies": user.notify_replies, "notify_versions": user.notify_versions,
+            **{name: getattr(user, name) for name in (*NOTICE_SETTINGS, "notify_digest")},
             "created_at": user.created_at.isoformat(),
             "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
         },

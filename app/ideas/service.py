@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.documents.models import Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.ideas import policy
+from app.ideas import notify, policy
 from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and other domains
     CATEGORY_LABELS,
     MAX_PAGE,
@@ -197,6 +197,7 @@ def set_status(session: Session, *, actor: User, idea_id: int, data: StatusIn) -
     audit.record(session, actor_id=actor.id, action="idea.status", target_type="idea", target_id=idea.id,
                  summary=f"{old} → {idea.status}" + (f" (Abschnitt {section_id})" if section_id else "")
                  + f": {data.reason}")
+    notify.status_changed(session, idea=idea, old=old, actor=actor)
     session.commit()
     return idea
 

@@ -15,7 +15,7 @@ from app.db import UTCDateTime, utcnow
 from app.discussion.models import Comment
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.ideas.models import Idea
-from app.moderation import policy
+from app.moderation import notify, policy
 from app.moderation.models import Flag
 from app.moderation.schemas import BlockIn, FlagIn
 from app.responses import service as responses
@@ -183,6 +183,7 @@ def hide(session: Session, *, actor: User | None, kind: str, target_id: int, rea
     flags = _resolve_flags(session, kind, target_id, "hidden", now)
     audit.record(session, actor_id=actor.id, action=f"{kind}.hide", target_type=kind, target_id=target_id,
                  summary=f"{reason} ({flags} Meldungen)")
+    notify.hidden(session, kind=kind, item=item, reason=reason)
     session.commit()
     return item
 
@@ -200,6 +201,7 @@ def restore(session: Session, *, actor: User | None, kind: str, target_id: int, 
     _count_idea_comment(session, item, +1)
     audit.record(session, actor_id=actor.id, action=f"{kind}.restore", target_type=kind, target_id=target_id,
                  summary=(reason or _("wiederhergestellt")) + f" (ausgeblendet war: {previous})"[:1000])
+    notify.restored(session, kind=kind, item=item, reason=reason)
     session.commit()
     return item
 
@@ -234,6 +236,7 @@ def block(session: Session, *, actor: User | None, user_id: int, data: BlockIn, 
     session.add(target)
     audit.record(session, actor_id=actor.id, action="user.block", target_type="user", target_id=target.id,
                  summary=f"bis {until.astimezone(i18n.BERLIN):%d.%m.%Y}: {data.reason}")
+    notify.blocked(session, person=target, until=until, reason=data.reason)
     session.commit()
     return target
 

@@ -2,24 +2,147 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlmodel import Session, select
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from app.db import new_session, utcnow
-from app.notifications.models import OutboxMessage
+from app.notifications.models import NoticeMark, OutboxMessage
 from app.settings import get_settings
+from app.web.i18n import gettext as _
 
 log = logging.getLogger("quartierswerkstatt.mail")
 MAX_BACKOFF = timedelta(hours=6)
+DIGEST_EVERY = timedelta(hours=24)
+
+# "comment" → f(session, id): is what a message is about still there to be told about (not withdrawn, not
+# hidden)? Filled in app/wiring.py; a message whose ref fails it is cancelled, never sent nor put in a digest.
+STILL_SHOWN: dict[str, Callable[[Session, int], bool]] = {}
+# Jobs of the deliver-mail worker besides sending: f(session, now), each run in a transaction of its own
+# (round notices, the moderators' flag batch); filled in app/wiring.py. The daily digests come last.
+PERIODIC: list[Callable[[Session, datetime], object]] = []
 
 
-def enqueue(session: Session, *, to: str, subject: str, body: str, kind: str = "general") -> OutboxMessage:
+def enqueue(session: Session, *, to: str, subject: str, body: str, kind: str = "general", ref: str | None = None,
+            digest: bool = False) -> OutboxMessage:
     """Add a message to the caller's transaction: stored together with what caused it, or not at all."""
-    message = OutboxMessage(to_email=to, subject=subject, body=body, kind=kind)
+    message = OutboxMessage(to_email=to, subject=subject, body=body, kind=kind, ref=ref, digest=digest)
     session.add(message)
     return message
+
+
+def reachable(person) -> bool:
+    return bool(person is not None and person.email and person.is_active and person.deleted_at is None)
+
+
+def notice(session: Session, person, *, setting: str, kind: str, subject: str, body: str,
+           ref: str | None = None) -> OutboxMessage | None:
+    """A notice to one person, if they can be reached and have not switched this kind off (`setting`: the
+    account's flag, e.g. "notify_responses"); held for their daily digest if they chose one."""
+    if not reachable(person) or not getattr(person, setting, True):
+        return None
+    footer = _("Benachrichtigungen einstellen oder abbestellen: {url}").format(url=f"{get_settings().base_url}/konto")
+    return enqueue(session, to=person.email, subject=subject[:200], body=f"{body}\n\n{footer}", kind=kind, ref=ref,
+                   digest=bool(getattr(person, "notify_digest", False)))
+
+
+def release_digest(session: Session, email: str) -> None:
+    """The person no longer wants a digest: what was held goes out as single mails."""
+    session.exec(update(OutboxMessage).where(OutboxMessage.to_email == email, OutboxMessage.digest.is_(True),
+                                             OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None))
+                 .values(digest=False, next_attempt_at=utcnow()))
+
+
+def still_shown(session: Session, ref: str | None) -> bool:
+    if not ref:
+        return True
+    kind, _sep, number = ref.partition(":")
+    check = STILL_SHOWN.get(kind)
+    return check is None or not number.isdigit() or check(session, int(number))
+
+
+def _cancel(message: OutboxMessage, now: datetime) -> None:
+    message.cancelled_at, message.body = now, ""
+
+
+# --- once only, at most so often ------------------------------------------------------------------
+
+def mark_once(session: Session, key: str, now: datetime | None = None) -> bool:
+    """True for the first caller only (across transactions and workers): the mark is stored with the caller's
+    transaction, and a second writer fails on the primary key (its savepoint is rolled back, nothing else)."""
+    if session.get(NoticeMark, key) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(NoticeMark(key=key, at=now or utcnow()))
+    except IntegrityError:
+        return False
+    return True
+
+
+def at_most_every(session: Session, key: str, every: timedelta, now: datetime) -> bool:
+    """True if nothing under `key` ran in the last `every` (and records that it runs now); a conditional UPDATE
+    lets only one of parallel workers through."""
+    if mark_once(session, key, now):
+        return True
+    result = session.exec(update(NoticeMark).where(NoticeMark.key == key, NoticeMark.at <= now - every)
+                          .values(at=now))
+    return bool(result.rowcount)
+
+
+# --- daily digest ---------------------------------------------------------------------------------
+
+def assemble_digests(session: Session, now: datetime) -> int:
+    """Once the oldest message held for a person is a day old, everything held for them goes out as one mail
+    (the held ones count as sent with it; what was withdrawn or hidden meanwhile is left out)."""
+    due = session.exec(select(OutboxMessage.to_email)
+                       .where(OutboxMessage.digest.is_(True), OutboxMessage.sent_at.is_(None),
+                              OutboxMessage.cancelled_at.is_(None))
+                       .group_by(OutboxMessage.to_email)
+                       .having(func.min(OutboxMessage.created_at) <= now - DIGEST_EVERY)).all()
+    made = 0
+    for email in due:
+        held = session.exec(select(OutboxMessage)
+                            .where(OutboxMessage.to_email == email, OutboxMessage.digest.is_(True),
+                                   OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None))
+                            .order_by(col(OutboxMessage.id)).with_for_update()
+                            .execution_options(populate_existing=True)).all()
+        parts = []
+        for message in held:
+            if message.sent_at is not None or message.cancelled_at is not None:
+                continue  # a parallel worker took it
+            if not still_shown(session, message.ref):
+                _cancel(message, now)
+            else:
+                body = message.body.rsplit("\n\n", 1)[0]  # without the settings footer; the digest has one
+                parts.append(f"— {message.subject} —\n\n{body}")
+                message.sent_at = now
+            session.add(message)
+        if parts:
+            footer = _("Benachrichtigungen einstellen oder abbestellen: {url}").format(
+                url=f"{get_settings().base_url}/konto")
+            enqueue(session, to=email, kind="digest",
+                    subject=_("Ihre Benachrichtigungen ({n})").format(n=len(parts)),
+                    body=_("Was seit Ihrer letzten Zusammenfassung geschehen ist:") + "\n\n"
+                    + "\n\n".join(parts) + f"\n\n{footer}")
+            made += 1
+    return made
+
+
+def run_periodic(now: datetime | None = None) -> None:
+    """The worker's jobs besides sending, each in a short transaction of its own; one failing does not stop
+    the others (it is logged and tried again on the next round)."""
+    for job in [*PERIODIC, assemble_digests]:
+        try:
+            with new_session(writer=True) as session:
+                job(session, now or utcnow())
+                session.commit()
+        except Exception:
+            log.exception("Benachrichtigungen: %s fehlgeschlagen", getattr(job, "__name__", job))
 
 
 def _send(message: OutboxMessage) -> None:
@@ -52,14 +175,21 @@ CLAIM_LEASE = timedelta(minutes=10)
 def _claim() -> OutboxMessage | None:
     """Take the next due message in a short transaction of its own (SKIP LOCKED lets several workers share)."""
     with new_session(writer=True) as session:
-        message = session.exec(
-            select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow())
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if message is None:
-            return None
+        while True:
+            message = session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None), OutboxMessage.cancelled_at.is_(None),
+                       OutboxMessage.digest.is_(False), OutboxMessage.next_attempt_at <= utcnow())
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if message is None:
+                return None
+            if still_shown(session, message.ref):
+                break
+            _cancel(message, utcnow())  # withdrawn or hidden before delivery: its text is never sent
+            session.add(message)
+            session.commit()
         message.attempts += 1
         message.next_attempt_at = utcnow() + CLAIM_LEASE
         session.add(message)
@@ -85,7 +215,7 @@ def deliver_pending(*, limit: int = 100, send=_send) -> tuple[int, int]:
     held while talking to the mail server (a crash after sending means at most one duplicate, never a loss).
     Returns (sent, failed)."""
     sent = failed = 0
-    for _ in range(limit):
+    for _attempt in range(limit):
         message = _claim()
         if message is None:
             break

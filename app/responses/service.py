@@ -23,7 +23,7 @@ from app.documents import service as documents
 from app.documents.models import SectionVersion, VersionAddress
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.ideas.models import Idea
-from app.responses import policy
+from app.responses import notify, policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
 from app.validation import is_number
@@ -154,6 +154,7 @@ def _save(session: Session, *, target: Target, status: str, text: str, version_i
         session.flush()
     except IntegrityError:
         _concurrent(session)
+    notify.response_saved(session, item=target.comment or target.idea, response=response, previous=previous)
     return response
 
 

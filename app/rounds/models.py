@@ -52,3 +52,15 @@ class RoundSection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id", index=True)
     section_id: int = Field(foreign_key="section.id", index=True)
+
+
+class RoundFollow(SQLModel, table=True):
+    """A person follows a round: mail when it opens and 24 hours before it closes."""
+
+    __tablename__ = "round_follow"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

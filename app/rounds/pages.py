@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.deps import SessionDep, page_router, require_roles
+from app.deps import CurrentUser, SessionDep, page_router, require_roles
 from app.errors import DomainError
 from app.rounds import policy, service
 from app.rounds.models import Audience
@@ -83,7 +83,16 @@ def round_detail(request: Request, round_id: int, session: SessionDep):
     sections = [(sid, label) for sid, label in service.sections_for_choice(session, round_.document_id) if sid in ids]
     return render(request, "rounds/detail.html", {
         "round": round_, "state": service.effective_state(round_), "sections": sections,
-        "may_manage": policy.can_manage_rounds(request.state.user), **_labels()})
+        "may_manage": policy.can_manage_rounds(request.state.user),
+        "following": service.is_following(session, round_id=round_id, user=request.state.user), **_labels()})
+
+
+@router.post("/runden/{round_id}/folgen", name="follow_round")
+def follow_round(round_id: int, user: CurrentUser, session: SessionDep, follow: str = Form("1")):
+    following = service.set_follow(session, actor=user, round_id=round_id, follow=follow == "1")
+    return redirect(f"/runden/{round_id}", flash=_(
+        "Sie folgen dieser Runde: Wir schreiben Ihnen, wenn sie öffnet und einen Tag bevor sie schließt."
+        if following else "Sie folgen dieser Runde nicht mehr."))
 
 
 @router.get("/runden/{round_id}/bearbeiten", name="round_edit")

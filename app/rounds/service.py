@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app import audit
@@ -11,7 +12,7 @@ from app.db import utcnow
 from app.documents.models import Chapter, Document, Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.rounds import policy
-from app.rounds.models import Audience, Round, RoundSection, RoundState
+from app.rounds.models import Audience, Round, RoundFollow, RoundSection, RoundState
 from app.rounds.schemas import BERLIN, RoundIn
 from app.validation import is_number
 from app.web.i18n import N_
@@ -292,3 +293,44 @@ def to_out(session: Session, round_: Round, *, ids: list[int] | None = None, slu
             "audience": round_.audience, "state": effective_state(round_).value, "stored_state": round_.state,
             "section_ids": ids if ids is not None else section_ids(session, round_.id),
             "created_at": round_.created_at}
+
+
+# --- following a round ---------------------------------------------------------------------------
+
+def is_following(session: Session, *, round_id: int, user: User | None) -> bool:
+    if user is None:
+        return False
+    return session.exec(select(RoundFollow.id).where(RoundFollow.round_id == round_id,
+                                                     RoundFollow.user_id == user.id)).first() is not None
+
+
+def set_follow(session: Session, *, actor: User | None, round_id: int, follow: bool) -> bool:
+    """Follow or unfollow (idempotent: a double submit changes nothing; two at once store one row)."""
+    if actor is None:
+        raise Forbidden(_("Bitte melden Sie sich an."))
+    get_round(session, round_id)
+    if follow:
+        if not is_following(session, round_id=round_id, user=actor):
+            try:
+                with session.begin_nested():
+                    session.add(RoundFollow(round_id=round_id, user_id=actor.id))
+            except IntegrityError:
+                pass  # the parallel twin stored it
+    else:
+        session.exec(delete(RoundFollow).where(RoundFollow.round_id == round_id, RoundFollow.user_id == actor.id))
+    session.commit()
+    return follow
+
+
+def followers(session: Session, round_id: int) -> list[User]:
+    return list(session.exec(select(User).join(RoundFollow, RoundFollow.user_id == User.id)
+                             .where(RoundFollow.round_id == round_id).order_by(User.id)).all())
+
+
+def export_follows(session: Session, user: User) -> tuple[str, object]:
+    rows = session.exec(select(RoundFollow).where(RoundFollow.user_id == user.id).order_by(RoundFollow.id)).all()
+    return "followed_rounds", [{"round_id": r.round_id, "since": r.created_at.isoformat()} for r in rows]
+
+
+def erase_follows(session: Session, user: User, erase_texts: bool) -> None:
+    session.exec(delete(RoundFollow).where(RoundFollow.user_id == user.id))
