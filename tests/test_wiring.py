@@ -19,7 +19,8 @@ from app.ideas import pages as ideas_pages
 from app.site import pages as site_pages
 
 def sizes():
-    return [len(accounts.DATA_EXPORTERS), len(accounts.ERASERS), len(documents.VERSION_PUBLISHED),
+    return [len(accounts.DATA_EXPORTERS), len(accounts.ERASERS), len(accounts.CONSENT_MISSING),
+            len(accounts.CONSENT_RECORDERS), len(documents.VERSION_PUBLISHED),
             len(documents_pages.SECTION_EXTENSIONS), len(documents_pages.PUBLISH_EXTENSIONS),
             len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS)]
 """
@@ -40,7 +41,7 @@ wire()
 wire()  # twice changes nothing
 print(len(accounts.DATA_EXPORTERS), len(accounts.ERASERS))
 """)
-    assert out.splitlines() == ["0 0", "3 3"]
+    assert out.splitlines() == ["0 0", "4 4"]
 
 
 def test_importing_every_module_registers_nothing_and_wire_fills_all_registries():
@@ -57,8 +58,8 @@ import app.main
 print(sizes())
 """)
     before, wired, after_main = out.splitlines()
-    assert before == "[0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[3, 3, 2, 2, 1, 2, 2]"
+    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0]"
+    assert wired == "[4, 4, 1, 1, 2, 2, 1, 2, 2]"
     assert after_main == wired
 
 
@@ -71,7 +72,7 @@ def test_every_table_referring_to_a_person_is_exported_and_erased_or_an_official
                  if t.name == "user_account" or any(fk.column.table.name == "user_account" for fk in t.foreign_keys)}
     assert referring - covered - official == set(), "add an exporter and an eraser in app/wiring.py"
     assert covered & official == set()
-    assert {"comment", "comment_edit", "vote", "idea", "flag"} <= covered
+    assert {"comment", "comment_edit", "vote", "idea", "flag", "consent"} <= covered
     for _models, export, erase in PERSONAL_DATA:
         assert callable(export) and callable(erase)
 

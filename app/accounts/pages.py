@@ -41,10 +41,11 @@ def register_form(request: Request):
 
 @router.post("/registrieren")
 def register(request: Request, session: SessionDep, email: str = Form(""), display_name: str = Form(""),
-             password: str = Form("")):
-    values = {"email": email, "display_name": display_name}
+             password: str = Form(""), accept_terms: str = Form(""), acknowledge_privacy: str = Form("")):
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
+    values = {"email": email, "display_name": display_name, **consent}
     try:
-        data = parse(RegisterIn, {"email": email, "display_name": display_name, "password": password})
+        data = parse(RegisterIn, {"email": email, "display_name": display_name, "password": password, **consent})
         message = service.register_resident(session, data=data, ip=_ip(request))
     except DomainError as exc:
         return _form_error(request, "accounts/register.html", exc, values)
@@ -66,10 +67,20 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/anmelden")
 def login(request: Request, session: SessionDep, email: str = Form(""), password: str = Form(""),
-          next: str = Form("/")):
+          next: str = Form("/"), accept_terms: str = Form(""), acknowledge_privacy: str = Form(""),
+          decline: str = Form("")):
+    consent = {"accept_terms": bool(accept_terms) and not decline,
+               "acknowledge_privacy": bool(acknowledge_privacy) and not decline}
     try:
-        data = parse(TokenIn, {"email": email, "password": password})
+        data = parse(TokenIn, {"email": email, "password": password, **consent})
         user, token = service.login(session, data=data, ip=_ip(request))
+    except service.ConsentRequired as exc:  # a new version of the terms or privacy text: ask, stay logged out
+        message = _("Sie haben nicht zugestimmt und bleiben abgemeldet. Ihr Konto und Ihre Beiträge bleiben "
+                    "bestehen; Sie können jederzeit wiederkommen und zustimmen, oder uns schreiben (siehe "
+                    "Impressum).") if decline else exc.message
+        return render(request, "accounts/login.html", {
+            "values": {"email": email}, "errors": {} if decline else dict(exc.errors[:1]), "message": message,
+            "next": safe_next(next), "consent_missing": exc.missing}, status_code=403)
     except DomainError as exc:
         response = _form_error(request, "accounts/login.html", exc, {"email": email}, next=safe_next(next))
         if exc.status == 429:
@@ -98,13 +109,14 @@ def invitation_form(request: Request, token: str, session: SessionDep):
 
 @router.post("/einladung/{token}")
 def accept_invitation(request: Request, token: str, session: SessionDep, display_name: str = Form(""),
-                      password: str = Form("")):
+                      password: str = Form(""), accept_terms: str = Form(""), acknowledge_privacy: str = Form("")):
     invitation = service.open_invitation(session, token=token)
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
     try:
-        data = parse(AcceptInvitationIn, {"display_name": display_name, "password": password})
+        data = parse(AcceptInvitationIn, {"display_name": display_name, "password": password, **consent})
         service.accept_invitation(session, token=token, data=data)
     except DomainError as exc:
-        return _form_error(request, "accounts/invitation.html", exc, {"display_name": display_name},
+        return _form_error(request, "accounts/invitation.html", exc, {"display_name": display_name, **consent},
                            invitation=invitation, token=token)
     return redirect("/anmelden", flash=_("Willkommen! Ihr Konto ist angelegt; bitte melden Sie sich an."))
 
