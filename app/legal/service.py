@@ -69,7 +69,16 @@ class PageVersion:
 
     @property
     def html(self) -> str:
-        return markdown.render(self.body)
+        return page_html(self.body)
+
+
+def page_html(body: str) -> str:
+    """The shared sanitised Markdown, with headings one level up: on these pages a "## Heading" follows the
+    page's h1 directly (user text elsewhere starts at h3 below the page's own h2)."""
+    html = markdown.render(body)
+    for level in (3, 4, 5, 6):  # only the exact tags the sanitiser lets through
+        html = html.replace(f"<h{level}>", f"<h{level - 1}>").replace(f"</h{level}>", f"</h{level - 1}>")
+    return html
 
 
 def _default_version(slug: str) -> PageVersion:
@@ -163,8 +172,8 @@ def required(session: Session) -> dict[str, Required]:
                         .order_by(SitePageVersion.number)).all()
     found = {slug: Required(slug, 1, None) for slug in CONSENT_PAGES}
     for slug, number, created_at in rows:
-        if number >= found[slug].number:
-            found[slug] = Required(slug, number, created_at)
+        if number >= found[slug].number:  # version 1 is the default everyone started with, whenever stored
+            found[slug] = Required(slug, number, created_at if number > 1 else None)
     return found
 
 

@@ -136,6 +136,9 @@ def test_a_new_version_asks_again_at_login_and_refusal_keeps_the_person_out(clie
 
 
 def test_accounts_made_after_the_newest_version_are_not_asked(client):
-    _publish(client, "nutzungsbedingungen", "Fassung zwei.\n", renew=True)
-    user = make_user("resident")
-    login(client, user)
+    older = make_user("resident")
+    _publish(client, "nutzungsbedingungen", "Fassung zwei.\n", renew=False)  # stores the default as version 1
+    login(client, older)  # the default stored later is no new version: nobody is asked
+    client.cookies.clear()
+    _publish(client, "nutzungsbedingungen", "Fassung drei.\n", renew=True)
+    login(client, make_user("resident"))

@@ -93,7 +93,7 @@ def test_markdown_is_sanitised(client):
     page = client.get("/nutzungsbedingungen").text
     assert "<script>alert(1)" not in page and 'href="javascript' not in page and "<img" not in page
     assert "&lt;script&gt;" in page  # shown as text
-    assert "<h3>Große Überschrift</h3>" in page  # below the page's own headings
+    assert "<h2>Große Überschrift</h2>" in page  # right below the page's h1
     assert "<table>" in page
 
 
