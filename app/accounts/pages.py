@@ -29,8 +29,13 @@ def _ip(request: Request) -> str:
 
 
 def _form_error(request: Request, template: str, exc: DomainError, values: dict, **ctx) -> Response:
-    """Re-render a form with the message beside each field and the user's input kept."""
-    return render(request, template, {"errors": dict(exc.errors), "message": exc.message, "values": values, **ctx},
+    """Re-render a form with the message beside each field and the user's input kept (and, on the forms that ask
+    for consent, the boxes not ticked marked at once, not only after the other fields are right)."""
+    errors = dict(exc.errors)
+    if "accept_terms" in values:
+        errors = dict(service.consent_errors(accept_terms=values["accept_terms"],
+                                             acknowledge_privacy=values["acknowledge_privacy"])) | errors
+    return render(request, template, {"errors": errors, "message": exc.message, "values": values, **ctx},
                   status_code=exc.status if exc.status != 401 else 400)
 
 

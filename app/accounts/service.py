@@ -63,14 +63,20 @@ class ConsentRequired(Forbidden):
         self.missing = missing
 
 
-def _require_consent(data) -> None:
-    """Registration and invitation acceptance: both boxes ticked, or 422 with the field that is missing."""
+def consent_errors(*, accept_terms: bool, acknowledge_privacy: bool) -> list[tuple[str, str]]:
+    """The message beside each consent box that is not ticked."""
     errors = []
-    if not data.accept_terms:
+    if not accept_terms:
         errors.append(("accept_terms", _("Bitte bestätigen Sie die Nutzungsbedingungen.")))
-    if not data.acknowledge_privacy:
+    if not acknowledge_privacy:
         errors.append(("acknowledge_privacy",
                        _("Bitte bestätigen Sie, dass Sie die Datenschutzerklärung zur Kenntnis genommen haben.")))
+    return errors
+
+
+def _require_consent(data) -> None:
+    """Registration and invitation acceptance: both boxes ticked, or 422 with the field that is missing."""
+    errors = consent_errors(accept_terms=data.accept_terms, acknowledge_privacy=data.acknowledge_privacy)
     if errors:
         raise Invalid(errors[0][1] if len(errors) == 1 else _("Bitte bestätigen Sie die Nutzungsbedingungen und "
                                                               "die Kenntnisnahme der Datenschutzerklärung."),
