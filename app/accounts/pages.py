@@ -74,18 +74,20 @@ def login_form(request: Request, next: str = "/"):
 def login(request: Request, session: SessionDep, email: str = Form(""), password: str = Form(""),
           next: str = Form("/"), accept_terms: str = Form(""), acknowledge_privacy: str = Form(""),
           decline: str = Form("")):
-    consent = {"accept_terms": bool(accept_terms) and not decline,
-               "acknowledge_privacy": bool(acknowledge_privacy) and not decline}
+    if decline:  # "Nicht zustimmen": no password needed, nothing stored, no session
+        return render(request, "accounts/login.html", {
+            "values": {"email": email}, "errors": {}, "next": safe_next(next),
+            "message": _("Sie haben nicht zugestimmt und bleiben abgemeldet. Ihr Konto und Ihre Beiträge bleiben "
+                         "bestehen; Sie können sich jederzeit wieder anmelden und zustimmen, oder uns schreiben "
+                         "(siehe Impressum).")})
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
     try:
         data = parse(TokenIn, {"email": email, "password": password, **consent})
         user, token = service.login(session, data=data, ip=_ip(request))
     except service.ConsentRequired as exc:  # a new version of the terms or privacy text: ask, stay logged out
-        message = _("Sie haben nicht zugestimmt und bleiben abgemeldet. Ihr Konto und Ihre Beiträge bleiben "
-                    "bestehen; Sie können jederzeit wiederkommen und zustimmen, oder uns schreiben (siehe "
-                    "Impressum).") if decline else exc.message
         return render(request, "accounts/login.html", {
-            "values": {"email": email}, "errors": {} if decline else dict(exc.errors[:1]), "message": message,
-            "next": safe_next(next), "consent_missing": exc.missing}, status_code=403)
+            "values": {"email": email}, "errors": {}, "message": exc.message, "next": safe_next(next),
+            "consent_missing": exc.missing}, status_code=403)
     except DomainError as exc:
         response = _form_error(request, "accounts/login.html", exc, {"email": email}, next=safe_next(next))
         if exc.status == 429:
