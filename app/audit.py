@@ -41,11 +41,14 @@ ACTION_LABELS = {
     "idea.restore": N_("Idee wieder eingeblendet"),
     "flag.dismiss": N_("Meldungen zurückgewiesen"),
     "platform.import": N_("Plattform importiert"),
+    "site_page.edit": N_("Seite der Stadt geändert"),
+    "barrier.status": N_("Status einer Barriere-Meldung geändert"),
 }
 TARGET_LABELS = {
     "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
     "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
     "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"),
+    "site_page": N_("Seite"), "barrier_report": N_("Barriere-Meldung"),
 }
 
 

@@ -32,8 +32,10 @@ from sqlmodel import Field, SQLModel
 from app.db import get_engine
 
 SITE, LISTS = "site", "lists"
-# Tables that no cached page shows (sessions, rate limits, mail, this table; invitations are admin pages).
-BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", "invitation", "notice_mark"}
+# Tables that no cached page shows (sessions, rate limits, mail, this table; invitations are admin pages;
+# consents to the terms are asked at login, shown nowhere).
+BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", "invitation", "notice_mark",
+               "consent"}
 COUNTERS = {"up_count", "down_count"}   # a comment's vote counts: shown on its own page, in no list
 URGENT = {"hidden_at", "erased"}        # text taken down: no copy may outlive it, not even a stale one
 _NOTHING = object()
@@ -141,6 +143,8 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | {LISTS}
     if t == "version_address":
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
+    if t == "barrier_report":  # the queue of barrier reports, a list page
+        return {LISTS}
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
     if t == "round_follow":  # shown only on round pages (a per-person copy of them)

@@ -13,6 +13,7 @@ from app.discussion import pages as discussion_pages
 from app.documents import pages as documents_pages
 from app.exports import pages as exports_pages
 from app.ideas import pages as ideas_pages
+from app.legal import pages as legal_pages
 from app.moderation import pages as moderation_pages
 from app.reports import pages as reports_pages
 from app.responses import pages as responses_pages
@@ -53,7 +54,7 @@ def create_app() -> FastAPI:
     app.mount("/static", CachedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
     for module in (site_pages, accounts_pages, ideas_pages, documents_pages, rounds_pages,
-                   discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages):
+                   discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages, legal_pages):
         app.include_router(module.router)
     templating.install_urls(app.routes)  # {{ url("name", …) }} in templates
     return app

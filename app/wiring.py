@@ -21,6 +21,8 @@ from app.ideas import notify as ideas_notify
 from app.ideas import pages as ideas_pages
 from app.ideas import service as ideas_service
 from app.ideas.models import Idea, IdeaStatusChange
+from app.legal import service as legal_service
+from app.legal.models import Consent, SitePageVersion
 from app.moderation import notify as moderation_notify
 from app.moderation import service as moderation_service
 from app.moderation.models import Flag
@@ -45,6 +47,7 @@ PERSONAL_DATA = [
     ((Idea,), ideas_service.export_ideas, ideas_service.erase_ideas),
     ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
     ((RoundFollow,), rounds_service.export_follows, rounds_service.erase_follows),
+    ((Consent,), legal_service.export_consents, legal_service.erase_consents),
 ]
 
 # Tables that refer to a user account but are not a participant's data: the account itself (exported and
@@ -52,13 +55,16 @@ PERSONAL_DATA = [
 # (who published, answered, changed a status, opened a round, invited) and the audit log, kept under the name
 # "gelöschtes Konto".
 OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersion, Edition, Round, IdeaStatusChange,
-                    Response)
+                    Response, SitePageVersion)
 
 
 def wire() -> None:
     """Fill every registry. Idempotent."""
     accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA]
     accounts_service.ERASERS[:] = [erase for _models, _export, erase in PERSONAL_DATA]
+    # consent to the terms and privacy text the city publishes: asked at registration, invitation and login
+    accounts_service.CONSENT_MISSING[:] = [legal_service.missing_consent]
+    accounts_service.CONSENT_RECORDERS[:] = [legal_service.record_consent]
     # inside the publish transaction: tell earlier commenters, answer the comments the version takes up
     documents_service.VERSION_PUBLISHED[:] = [discussion_notify.version_published,
                                               responses_service.on_version_published]

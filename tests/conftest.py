@@ -28,6 +28,8 @@ pytest_plugins = ["tests.browser.fixtures"]  # Playwright, the live server and a
 
 KEEP = {"district", "quarter", "cache_key"}
 PASSWORD = "richtig-langes-passwort"
+# The consent fields registration and invitation acceptance require (app/legal).
+CONSENT = {"accept_terms": True, "acknowledge_privacy": True}
 IS_POSTGRES = TEST_DB_URL.startswith("postgresql")
 
 

@@ -12,7 +12,7 @@ LAYERS = [
     {"settings", "db", "errors", "web", "validation", "audit", "ratelimit", "schemas", "notifications", "migrate",
      "cache"},
     {"accounts"}, {"quartiere", "site"}, {"documents"}, {"rounds"}, {"ideas"}, {"discussion"},
-    {"moderation", "responses"}, {"reports", "exports"},
+    {"moderation", "responses"}, {"reports", "exports", "legal"},
 ]
 TOP = {"main", "api", "cli", "deps", "models", "demo", "wiring", "__main__", "__init__"}
 ROUTES = ("pages.py", "api.py")  # a package's routes may use app.deps (the request's session and user) as well

@@ -29,8 +29,13 @@ def _ip(request: Request) -> str:
 
 
 def _form_error(request: Request, template: str, exc: DomainError, values: dict, **ctx) -> Response:
-    """Re-render a form with the message beside each field and the user's input kept."""
-    return render(request, template, {"errors": dict(exc.errors), "message": exc.message, "values": values, **ctx},
+    """Re-render a form with the message beside each field and the user's input kept (and, on the forms that ask
+    for consent, the boxes not ticked marked at once, not only after the other fields are right)."""
+    errors = dict(exc.errors)
+    if "accept_terms" in values:
+        errors = dict(service.consent_errors(accept_terms=values["accept_terms"],
+                                             acknowledge_privacy=values["acknowledge_privacy"])) | errors
+    return render(request, template, {"errors": errors, "message": exc.message, "values": values, **ctx},
                   status_code=exc.status if exc.status != 401 else 400)
 
 
@@ -41,10 +46,11 @@ def register_form(request: Request):
 
 @router.post("/registrieren")
 def register(request: Request, session: SessionDep, email: str = Form(""), display_name: str = Form(""),
-             password: str = Form("")):
-    values = {"email": email, "display_name": display_name}
+             password: str = Form(""), accept_terms: str = Form(""), acknowledge_privacy: str = Form("")):
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
+    values = {"email": email, "display_name": display_name, **consent}
     try:
-        data = parse(RegisterIn, {"email": email, "display_name": display_name, "password": password})
+        data = parse(RegisterIn, {"email": email, "display_name": display_name, "password": password, **consent})
         message = service.register_resident(session, data=data, ip=_ip(request))
     except DomainError as exc:
         return _form_error(request, "accounts/register.html", exc, values)
@@ -66,10 +72,22 @@ def login_form(request: Request, next: str = "/"):
 
 @router.post("/anmelden")
 def login(request: Request, session: SessionDep, email: str = Form(""), password: str = Form(""),
-          next: str = Form("/")):
+          next: str = Form("/"), accept_terms: str = Form(""), acknowledge_privacy: str = Form(""),
+          decline: str = Form("")):
+    if decline:  # "Nicht zustimmen": no password needed, nothing stored, no session
+        return render(request, "accounts/login.html", {
+            "values": {"email": email}, "errors": {}, "next": safe_next(next),
+            "message": _("Sie haben nicht zugestimmt und bleiben abgemeldet. Ihr Konto und Ihre Beiträge bleiben "
+                         "bestehen; Sie können sich jederzeit wieder anmelden und zustimmen, oder uns schreiben "
+                         "(siehe Impressum).")})
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
     try:
-        data = parse(TokenIn, {"email": email, "password": password})
+        data = parse(TokenIn, {"email": email, "password": password, **consent})
         user, token = service.login(session, data=data, ip=_ip(request))
+    except service.ConsentRequired as exc:  # a new version of the terms or privacy text: ask, stay logged out
+        return render(request, "accounts/login.html", {
+            "values": {"email": email}, "errors": {}, "message": exc.message, "next": safe_next(next),
+            "consent_missing": exc.missing}, status_code=403)
     except DomainError as exc:
         response = _form_error(request, "accounts/login.html", exc, {"email": email}, next=safe_next(next))
         if exc.status == 429:
@@ -98,13 +116,14 @@ def invitation_form(request: Request, token: str, session: SessionDep):
 
 @router.post("/einladung/{token}")
 def accept_invitation(request: Request, token: str, session: SessionDep, display_name: str = Form(""),
-                      password: str = Form("")):
+                      password: str = Form(""), accept_terms: str = Form(""), acknowledge_privacy: str = Form("")):
     invitation = service.open_invitation(session, token=token)
+    consent = {"accept_terms": bool(accept_terms), "acknowledge_privacy": bool(acknowledge_privacy)}
     try:
-        data = parse(AcceptInvitationIn, {"display_name": display_name, "password": password})
+        data = parse(AcceptInvitationIn, {"display_name": display_name, "password": password, **consent})
         service.accept_invitation(session, token=token, data=data)
     except DomainError as exc:
-        return _form_error(request, "accounts/invitation.html", exc, {"display_name": display_name},
+        return _form_error(request, "accounts/invitation.html", exc, {"display_name": display_name, **consent},
                            invitation=invitation, token=token)
     return redirect("/anmelden", flash=_("Willkommen! Ihr Konto ist angelegt; bitte melden Sie sich an."))
 

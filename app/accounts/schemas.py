@@ -8,6 +8,12 @@ from app.accounts.models import OrganisationKind, Role
 from app.validation import Line, Name
 
 Password = Field(min_length=10, max_length=200)
+# Consent (registration, invitation acceptance, and login after the city published a new version of a text).
+ACCEPT_TERMS = Field(False, description="Die Person bestätigt die Nutzungsbedingungen (geltende Fassung). "
+                     "Pflicht (true) bei Registrierung und Annahme einer Einladung, und bei der Anmeldung, "
+                     "wenn eine neue Fassung erschienen ist (sonst 403 mit errors[].field = accept_terms).")
+ACKNOWLEDGE_PRIVACY = Field(False, description="Die Person hat die Datenschutzerklärung (geltende Fassung) zur "
+                            "Kenntnis genommen. Pflicht wie accept_terms.")
 
 
 def _clean(value: str) -> str:
@@ -18,6 +24,8 @@ class RegisterIn(BaseModel):
     email: EmailStr
     display_name: Name = Field(min_length=2, max_length=80)
     password: str = Password
+    accept_terms: bool = ACCEPT_TERMS
+    acknowledge_privacy: bool = ACKNOWLEDGE_PRIVACY
 
     _clean_name = field_validator("display_name")(_clean)
 
@@ -25,6 +33,8 @@ class RegisterIn(BaseModel):
 class TokenIn(BaseModel):
     email: Line = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=200)
+    accept_terms: bool = ACCEPT_TERMS
+    acknowledge_privacy: bool = ACKNOWLEDGE_PRIVACY
 
 
 class UserCreate(BaseModel):
@@ -47,6 +57,8 @@ class InvitationIn(BaseModel):
 class AcceptInvitationIn(BaseModel):
     display_name: Name = Field(min_length=2, max_length=80)
     password: str = Password
+    accept_terms: bool = ACCEPT_TERMS
+    acknowledge_privacy: bool = ACKNOWLEDGE_PRIVACY
 
     _clean_name = field_validator("display_name")(_clean)
 

@@ -43,6 +43,54 @@ Eraser = Callable[[Session, User, bool], None]
 DATA_EXPORTERS: list[DataExporter] = []
 ERASERS: list[Eraser] = []
 
+# Consent to the texts the city publishes (Nutzungsbedingungen, Datenschutzerklärung; app/legal): which of them a
+# person still has to agree to (titles), and recording that they agreed now (register | invitation | login).
+# Filled by app.wiring.wire().
+ConsentMissing = Callable[[Session, User], list[str]]
+ConsentRecorder = Callable[[Session, User, str], None]
+CONSENT_MISSING: list[ConsentMissing] = []
+CONSENT_RECORDERS: list[ConsentRecorder] = []
+
+
+class ConsentRequired(Forbidden):
+    """Login refused until the person agrees to the new versions of the texts in `missing` (titles)."""
+
+    def __init__(self, missing: list[str]):
+        message = _("Die Stadt hat eine neue Fassung veröffentlicht: {texts}. Bitte lesen Sie sie und stimmen Sie "
+                    "zu, um sich anzumelden. Ohne Zustimmung bleiben Sie abgemeldet; Ihr Konto bleibt "
+                    "bestehen.").format(texts=", ".join(missing))
+        super().__init__(message, errors=[("accept_terms", message), ("acknowledge_privacy", message)])
+        self.missing = missing
+
+
+def consent_errors(*, accept_terms: bool, acknowledge_privacy: bool) -> list[tuple[str, str]]:
+    """The message beside each consent box that is not ticked."""
+    errors = []
+    if not accept_terms:
+        errors.append(("accept_terms", _("Bitte bestätigen Sie die Nutzungsbedingungen.")))
+    if not acknowledge_privacy:
+        errors.append(("acknowledge_privacy",
+                       _("Bitte bestätigen Sie, dass Sie die Datenschutzerklärung zur Kenntnis genommen haben.")))
+    return errors
+
+
+def _require_consent(data) -> None:
+    """Registration and invitation acceptance: both boxes ticked, or 422 with the field that is missing."""
+    errors = consent_errors(accept_terms=data.accept_terms, acknowledge_privacy=data.acknowledge_privacy)
+    if errors:
+        raise Invalid(errors[0][1] if len(errors) == 1 else _("Bitte bestätigen Sie die Nutzungsbedingungen und "
+                                                              "die Kenntnisnahme der Datenschutzerklärung."),
+                      errors=errors)
+
+
+def _record_consent(session: Session, user: User, occasion: str) -> None:
+    for record in CONSENT_RECORDERS:
+        record(session, user, occasion)
+
+
+def missing_consent(session: Session, user: User) -> list[str]:
+    return [title for check in CONSENT_MISSING for title in check(session, user)]
+
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -78,6 +126,7 @@ def register_resident(session: Session, *, data: RegisterIn, ip: str) -> str:
     The answer is the same whether or not the address is known (no account enumeration); a known
     address gets a hint by mail instead.
     """
+    _require_consent(data)
     ratelimit.hit(session, [f"register:ip:{ip}"], limit=20, window_seconds=3600)
     email = normalise_email(str(data.email))
     existing = _user_by_email(session, email)
@@ -92,6 +141,7 @@ def register_resident(session: Session, *, data: RegisterIn, ip: str) -> str:
                 password_hash=passwords.hash_password(data.password))
     session.add(user)
     session.flush()
+    _record_consent(session, user, "register")
     token = _new_token(session, user=user, kind="verify", days=3)
     mail.enqueue(session, to=email, subject=_("Bitte bestätigen Sie Ihre E-Mail-Adresse"),
                  body=_("Willkommen bei der Quartierswerkstatt! Bitte bestätigen Sie Ihre Adresse: "
@@ -149,6 +199,11 @@ def authenticate(session: Session, *, data: TokenIn, ip: str) -> User:
 def login(session: Session, *, data: TokenIn, ip: str, kind: str = "session") -> tuple[User, str]:
     """Authenticate and issue a new session or API token."""
     user = authenticate(session, data=data, ip=ip)
+    missing = missing_consent(session, user)
+    if missing:  # a new version of the terms or the privacy text: agree first, or stay logged out
+        if not (data.accept_terms and data.acknowledge_privacy):
+            raise ConsentRequired(missing)
+        _record_consent(session, user, "login")
     settings = get_settings()
     days = settings.session_days if kind == "session" else settings.api_token_days
     token = _new_token(session, user=user, kind=kind, days=days)
@@ -283,6 +338,7 @@ def open_invitation(session: Session, *, token: str) -> Invitation:
 
 def accept_invitation(session: Session, *, token: str, data: AcceptInvitationIn) -> User:
     invitation = open_invitation(session, token=token)
+    _require_consent(data)
     if _user_by_email(session, invitation.email):
         raise Conflict(_("Für diese E-Mail-Adresse gibt es bereits ein Konto. Bitte wenden Sie sich an "
                          "die Projektleitung, damit sie Ihrem Konto die Rolle Expert*in gibt."))
@@ -298,6 +354,7 @@ def accept_invitation(session: Session, *, token: str, data: AcceptInvitationIn)
     if claimed.rowcount != 1:
         session.rollback()
         raise NotFound(_("Diese Einladung ist ungültig, abgelaufen oder wurde bereits verwendet."))
+    _record_consent(session, user, "invitation")
     audit.record(session, actor_id=user.id, action="invitation.accept", target_type="invitation",
                  target_id=invitation.id)
     session.commit()

@@ -1,4 +1,5 @@
-"""The start page, the about and privacy pages, and the health check."""
+"""The start page, the API reference pages, and the health check (the privacy page and the other pages the
+city edits are in app/legal)."""
 
 from collections.abc import Callable
 
@@ -8,7 +9,6 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from app.deps import SessionDep, page_router
-from app.quartiere.reference import ATTRIBUTION
 from app.site import service, views
 from app.web.templating import render
 
@@ -24,11 +24,6 @@ HOME_PANELS: list[HomePanel] = []
 def home(request: Request, session: SessionDep):
     panels = [panel(request, session) for panel in HOME_PANELS]
     return render(request, "pages/home.html", {"panels": [p for p in panels if p]})
-
-
-@router.get("/datenschutz", name="privacy")
-def privacy(request: Request):
-    return render(request, "pages/privacy.html", {"attribution": ATTRIBUTION})
 
 
 @router.get("/docs", name="api_docs")

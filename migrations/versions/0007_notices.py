@@ -1,7 +1,7 @@
 """Every promised notice: per-person settings for each kind and the daily digest, outbox messages held for a
 digest or checked before delivery, marks for notices that go out once, and following a round.
 
-Revision ID: h2
+Revision ID: 0007
 Revises: 0006
 """
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "h2"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,6 +1,6 @@
 """The accounts API: tokens, me, registration, users, roles, invitations, audit."""
 
-from tests.helpers import PASSWORD, api_token, link_in, make_user, outbox
+from tests.helpers import CONSENT, PASSWORD, api_token, link_in, make_user, outbox
 
 
 def test_token_me_and_revoke(client):
@@ -59,7 +59,7 @@ def test_malformed_json_is_422_not_500(client):
 
 def test_register_via_api_then_confirm_and_get_token(client):
     response = client.post("/api/v1/register", json={"email": "neu@example.org", "display_name": "Nachbarin",
-                                                      "password": PASSWORD})
+                                                      "password": PASSWORD, **CONSENT})
     assert response.status_code == 202
     assert client.post("/api/v1/tokens", json={"email": "neu@example.org", "password": PASSWORD}).status_code == 401
     client.get(link_in(outbox("neu@example.org")[0].body, "/konto/bestaetigen/"))
@@ -102,7 +102,7 @@ def test_invitation_via_api_is_single_use(client):
     token = response.json()["token"]
     assert response.json()["url"].endswith(token)
     accept = client.post(f"/api/v1/invitations/{token}/accept",
-                         json={"display_name": "Eva Expertin", "password": PASSWORD})
+                         json={"display_name": "Eva Expertin", "password": PASSWORD, **CONSENT})
     assert accept.status_code == 201
     assert accept.json()["role"] == "expert" and accept.json()["organisation"] == "SWSG"
     again = client.post(f"/api/v1/invitations/{token}/accept", json={"display_name": "Eva", "password": PASSWORD})

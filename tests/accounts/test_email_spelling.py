@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from tests.helpers import PASSWORD, csrf, link_in, make_user, outbox, post_form
+from tests.helpers import CONSENT, PASSWORD, csrf, link_in, make_user, outbox, post_form
 
 DECOMPOSED = unicodedata.normalize("NFD", "müller@example.org")
 
@@ -30,7 +30,7 @@ def test_login_normalises_like_registration(client, registered, typed):
 
 def test_self_registration_with_a_decomposed_umlaut_then_login(client):
     r = client.post("/api/v1/register", json={"email": DECOMPOSED, "display_name": "Maria Müller",
-                                              "password": PASSWORD})
+                                              "password": PASSWORD, **CONSENT})
     assert r.status_code == 202, r.text
     mail = outbox()[-1]
     assert client.get(link_in(mail.body, "/konto/bestaetigen/")).status_code in (200, 303)

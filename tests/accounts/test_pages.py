@@ -2,11 +2,12 @@
 
 import json
 
-from tests.helpers import PASSWORD, link_in, login, make_user, outbox, post_form
+from tests.helpers import CONSENT, PASSWORD, link_in, login, make_user, outbox, post_form
 
 
 def register(client, email="anna@example.org", name="Anna aus dem Ostend", password=PASSWORD):
-    return post_form(client, "/registrieren", {"email": email, "display_name": name, "password": password})
+    return post_form(client, "/registrieren", {"email": email, "display_name": name, "password": password,
+                                                **CONSENT})
 
 
 def test_resident_registers_confirms_logs_in_and_out(client):
@@ -116,10 +117,10 @@ def test_lead_invites_expert_who_accepts_once(client):
     client.cookies.clear()
     page = client.get(link)
     assert "Stadtteilhaus Ostend e.V." in page.text
-    accepted = post_form(client, link, {"display_name": "Dana Fachkraft", "password": PASSWORD})
+    accepted = post_form(client, link, {"display_name": "Dana Fachkraft", "password": PASSWORD, **CONSENT})
     assert accepted.status_code == 303
     assert client.get(link).status_code == 404  # replayed token
-    replay = post_form(client, link, {"display_name": "Noch Jemand", "password": PASSWORD})
+    replay = post_form(client, link, {"display_name": "Noch Jemand", "password": PASSWORD, **CONSENT})
     assert replay.status_code == 404
 
     login_response = post_form(client, "/anmelden", {"email": "fachkraft@traeger.example", "password": PASSWORD})

@@ -17,7 +17,10 @@ def test_register_confirm_login_switch_language(page, axe):
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.locator("#f-password-error")).to_contain_text("mindestens 10 Zeichen")
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("browser@example.org")
+    expect(page.locator("#f-accept_terms-error")).to_contain_text("Nutzungsbedingungen")
     page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("Ich stimme den Nutzungsbedingungen").check()
+    page.get_by_label("Ich habe die Datenschutzerklärung zur Kenntnis genommen").check()
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_role("status")).to_contain_text("Bestätigungslink")
 

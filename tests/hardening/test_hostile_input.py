@@ -10,7 +10,7 @@ from sqlalchemy import text
 from app import db
 from app.db import utcnow
 from tests.discussion import factories
-from tests.helpers import PASSWORD, api_token, csrf, login, make_user, post_form
+from tests.helpers import CONSENT, PASSWORD, api_token, csrf, login, make_user, post_form
 
 HUGE = str(10**30)
 SCRIPTY = ('<script>alert(1)</script> **fett** [klick](javascript:alert(1)) <img src=x onerror="alert(2)"> '
@@ -199,9 +199,9 @@ def test_replayed_invitation_token_is_refused(raw, world):
                           headers=api_token(raw, world["lead"]))
     assert invitation.status_code == 201, invitation.text
     path = "/einladung/" + invitation.json()["token"]
-    first = post_form(raw, path, {"display_name": "Neue Expertin", "password": PASSWORD})
+    first = post_form(raw, path, {"display_name": "Neue Expertin", "password": PASSWORD, **CONSENT})
     assert first.status_code == 303
-    again = post_form(raw, path, {"display_name": "Zweite Person", "password": PASSWORD})
+    again = post_form(raw, path, {"display_name": "Zweite Person", "password": PASSWORD, **CONSENT})
     assert again.status_code in (404, 409, 410), again.status_code
     assert raw.get(path).status_code in (404, 409, 410)
     api_again = raw.post(f"/api/v1/invitations/{invitation.json()['token']}/accept",

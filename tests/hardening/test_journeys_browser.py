@@ -49,10 +49,26 @@ def demo():
     paragraphs = [p for p in _first(f"SELECT body FROM section_version WHERE section_id = {section} "
                                     "ORDER BY number DESC").split("\n\n") if p.strip()]
     factories.publish(section, [paragraphs[0] + " Ergänzt nach der Fachrunde."] + paragraphs[1:])
+    _site_pages_with_history()
     return {"section": section, "idea": _first("SELECT min(id) FROM idea WHERE hidden_at IS NULL"),
             "edition": _first("SELECT min(id) FROM edition"), "round": round_.id,
             "comment": _first(f"SELECT min(id) FROM comment WHERE section_id = {section}"),
             "anchor": factories.anchors(section)[0]}
+
+
+def _site_pages_with_history() -> None:
+    """A second version of the privacy text (a word diff to show) and a barrier report in the queue."""
+    from app.accounts.models import User
+    from app.legal import service as legal
+    from app.legal.schemas import BarrierIn, PageEdit
+
+    with db.new_session(writer=True) as s:
+        admin = s.get(User, _first(f"SELECT id FROM user_account WHERE email = '{people.ADMIN['email']}'"))
+        body = legal.default_text("datenschutz").replace("[Name der verantwortlichen Stelle, z. B. Landeshauptstadt "
+                                                         "Stuttgart]", "Landeshauptstadt Stuttgart")
+        legal.save(s, actor=admin, slug="datenschutz", data=PageEdit(body=body, base_version=1, note="Stelle"))
+        legal.report_barrier(s, data=BarrierIn(page="/ideen", description="Der Filter ist nicht erreichbar."),
+                             ip="192.0.2.1")
 
 
 def _page_paths(asgi_app, demo: dict) -> list[str]:
@@ -72,7 +88,10 @@ def _page_paths(asgi_app, demo: dict) -> list[str]:
         paths.append(re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(samples.get(m.group(1), 1)), template))
     sid = demo["section"]
     paths += ["/ideen?district=mitte", f"/abschnitte/{sid}?paragraph={demo['anchor']}",
-              f"/abschnitte/{sid}/fassungen?von=1&bis=2", "/gibt-es-nicht"]
+              f"/abschnitte/{sid}/fassungen?von=1&bis=2", "/gibt-es-nicht",
+              # the site pages the city edits: their history, a version with its word diff, the edit form
+              "/seiten/datenschutz/fassungen", "/seiten/datenschutz/fassungen/2", "/verwaltung/seiten/datenschutz",
+              "/verwaltung/barrieren?status=neu"]
     assert len(paths) >= 40, paths
     return paths
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.benchmarks.load import Server
 from tests.conftest import TEST_DB_URL
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import CONSENT, PASSWORD, make_user
 from tests.responses.factory import World
 
 ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test", "QW_SECRET_KEY": "test-secret",
@@ -128,7 +128,7 @@ def test_parallel_accepts_of_one_invitation_make_one_account(server, api):
                                                                    "organisation": "Caritas Stuttgart"})
     assert invited.status_code == 201, invited.text
     statuses = parallel(server, 10, "POST", f"/api/v1/invitations/{invited.json()['token']}/accept",
-                        json={"display_name": "Fachfrau", "password": "irrelevant-pass-1"})
+                        json={"display_name": "Fachfrau", "password": "irrelevant-pass-1", **CONSENT})
     assert sorted(statuses)[0] == 201 and statuses.count(201) == 1, statuses
     assert set(statuses) <= {201, 404, 409}, statuses
 

@@ -8,7 +8,7 @@ from app.discussion import votes
 from app.main import create_app
 from app.settings import get_settings
 from tests.discussion import factories
-from tests.helpers import PASSWORD, api_token, make_user
+from tests.helpers import CONSENT, PASSWORD, api_token, make_user
 
 
 @pytest.fixture
@@ -40,7 +40,8 @@ def test_login_failures_are_limited_across_workers(two_workers):
 def test_registrations_from_one_address_are_limited(two_workers):
     a, b = two_workers
     answers = [(a if n % 2 else b).post("/api/v1/register", json={
-        "email": f"person{n}@example.org", "display_name": f"Person {n}", "password": PASSWORD}) for n in range(21)]
+        "email": f"person{n}@example.org", "display_name": f"Person {n}", "password": PASSWORD, **CONSENT})
+        for n in range(21)]
     assert [x.status_code for x in answers[:20]] == [202] * 20
     _limited(answers[20])
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from app import db, validation
 from app.db import utcnow
-from tests.helpers import PASSWORD, login, post_form
+from tests.helpers import CONSENT, PASSWORD, login, post_form
 from tests.responses.factory import World
 
 NUL, BELL, RLO, ZWSP = "\x00", "\x07", "\u202e", "\u200b"
@@ -90,7 +90,7 @@ def test_bodies_and_names_keep_what_scripts_need(client, world):
     # Persian with a zero-width non-joiner in a name; a body with a right-to-left override stays (bodies are
     # never shown where they could pass for a name)
     ok = client.post("/api/v1/register", json={"email": "fa@example.org", "display_name": "می\u200cخواهم",
-                                               "password": PASSWORD})
+                                               "password": PASSWORD, **CONSENT})
     assert ok.status_code == 202, ok.text
     r = client.post(f"/api/v1/sections/{world.section_id}/comments", headers=world.auth(world.expert),
                     json={"body": "Zitat: " + RLO + "txet\u202c"})

@@ -11,7 +11,7 @@ import pytest
 from app.settings import ROOT, get_settings
 from tests.benchmarks.load import Server
 from tests.conftest import TEST_DB_URL
-from tests.helpers import PASSWORD, make_user, outbox
+from tests.helpers import CONSENT, PASSWORD, make_user, outbox
 
 ENV = {"QW_DATABASE_URL": TEST_DB_URL, "QW_ENVIRONMENT": "test",
        "QW_PAGE_CACHE": "true", "QW_PAGE_CACHE_STALE_SECONDS": "0", "QW_BASE_URL": "http://testserver",
@@ -130,7 +130,7 @@ def test_mail_queued_through_one_worker_is_delivered_once_by_the_outbox_worker(a
     a, b = a_b
     for n, client in enumerate((a, b)):
         answer = client.post("/api/v1/register", json={"email": f"neu{n}@example.org", "display_name": f"Neu {n}",
-                                                       "password": PASSWORD})
+                                                       "password": PASSWORD, **CONSENT})
         assert answer.status_code == 202, answer.text
     queued = outbox()
     assert sorted(m.to_email for m in queued) == ["neu0@example.org", "neu1@example.org"]

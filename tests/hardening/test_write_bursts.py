@@ -18,7 +18,7 @@ from app.main import app
 from tests.hardening.routes import all_routes
 from tests.hardening.test_lock_waits import ENV as LOCK_ENV
 from tests.hardening.test_lock_waits import REQUEST_TIMEOUT, burst, token_of
-from tests.helpers import PASSWORD, make_user
+from tests.helpers import CONSENT, PASSWORD, make_user
 from tests.responses.factory import World
 
 ENV = {**LOCK_ENV, "QW_POST_RATE_PER_MINUTE": "1000", "QW_LOGIN_MAX_FAILURES": "1000"}
@@ -114,7 +114,8 @@ class Setup:
             ("DELETE", "/api/v1/tokens/current"): (("/tokens/current", {"headers": s.leaving}),
                                                   ("/tokens/current", {})),
             ("POST", "/api/v1/register"): (
-                ("/register", {"json": {"email": "neu@example.org", "display_name": "Neu", "password": PASSWORD}}),
+                ("/register", {"json": {"email": "neu@example.org", "display_name": "Neu", "password": PASSWORD,
+                                         **CONSENT}}),
                 ("/register", {"json": {"email": "kein-mail", "display_name": "N", "password": "x"}})),
             ("POST", "/api/v1/users"): (
                 ("/users", {"headers": admin, "json": {"email": "angelegt@example.org", "display_name": "Angelegt",
@@ -129,7 +130,7 @@ class Setup:
                 ("/invitations", {"headers": resident, "json": {"email": "f@example.org", "organisation": "SWSG"}})),
             ("POST", "/api/v1/invitations/{token}/accept"): (
                 (f"/invitations/{s.invitation}/accept", {"json": {"display_name": "Fachfrau",
-                                                                  "password": PASSWORD}}),
+                                                                  "password": PASSWORD, **CONSENT}}),
                 (f"/invitations/{secrets.token_urlsafe(32)}/accept", {"json": {"display_name": "Niemand",
                                                                               "password": PASSWORD}})),
             ("POST", "/api/v1/documents"): (
