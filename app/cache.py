@@ -141,6 +141,8 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | {LISTS}
     if t == "version_address":
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
+    if t in ("event", "event_registration", "event_attachment"):  # Werkstätten: their pages, rounds, Quartiere
+        return {LISTS}
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
     if t == "user_account":  # a new account shows nowhere yet but in lists; a changed name or role everywhere

@@ -16,12 +16,14 @@ _REGISTRIES = """
 from app.accounts import service as accounts
 from app.documents import pages as documents_pages, service as documents
 from app.ideas import pages as ideas_pages
+from app.rounds import pages as rounds_pages
 from app.site import pages as site_pages
 
 def sizes():
     return [len(accounts.DATA_EXPORTERS), len(accounts.ERASERS), len(documents.VERSION_PUBLISHED),
             len(documents_pages.SECTION_EXTENSIONS), len(documents_pages.PUBLISH_EXTENSIONS),
-            len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS)]
+            len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS), len(rounds_pages.ROUND_EXTENSIONS),
+            len(ideas_pages.QUARTIER_EXTENSIONS)]
 """
 
 
@@ -40,7 +42,7 @@ wire()
 wire()  # twice changes nothing
 print(len(accounts.DATA_EXPORTERS), len(accounts.ERASERS))
 """)
-    assert out.splitlines() == ["0 0", "3 3"]
+    assert out.splitlines() == ["0 0", "4 4"]
 
 
 def test_importing_every_module_registers_nothing_and_wire_fills_all_registries():
@@ -57,8 +59,8 @@ import app.main
 print(sizes())
 """)
     before, wired, after_main = out.splitlines()
-    assert before == "[0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[3, 3, 2, 2, 1, 2, 2]"
+    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0]"
+    assert wired == "[4, 4, 2, 2, 1, 2, 2, 1, 1]"
     assert after_main == wired
 
 

@@ -21,3 +21,7 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     last_error: str | None = Field(default=None, sa_type=Text)
+    # one optional text attachment (an .ics invitation): file name, MIME type, content
+    attachment_name: str | None = Field(default=None, max_length=120)
+    attachment_type: str | None = Field(default=None, max_length=80)
+    attachment: str | None = Field(default=None, sa_type=Text)
