@@ -183,6 +183,7 @@ def create_event(session: Session, *, actor: User, data: EventIn) -> Event:
     session.flush()
     audit.record(session, actor_id=actor.id, action="event.create", target_type="event", target_id=event.id,
                  summary=event.title[:200])
+    session.commit()
     return event
 
 
@@ -201,6 +202,7 @@ def update_event(session: Session, *, actor: User, event_id: int, data: EventIn)
     session.add(event)
     _move_up(session, event)  # more places: the waiting list moves up
     audit.record(session, actor_id=actor.id, action="event.update", target_type="event", target_id=event.id)
+    session.commit()
     return event
 
 
@@ -217,6 +219,7 @@ def set_registration_open(session: Session, *, actor: User, event_id: int, open_
     session.add(event)
     audit.record(session, actor_id=actor.id, action="event.open" if open_ else "event.close",
                  target_type="event", target_id=event.id)
+    session.commit()
     return event
 
 
@@ -238,6 +241,7 @@ def cancel_event(session: Session, *, actor: User, event_id: int) -> Event:
                                title=event.title, when=_when(event), link=_link(event)),
                            attachment=("werkstatt.ics", "text/calendar", calendar.invitation(event, place)))
     audit.record(session, actor_id=actor.id, action="event.cancel", target_type="event", target_id=event.id)
+    session.commit()
     return event
 
 
@@ -325,6 +329,7 @@ def register(session: Session, *, user: User, event_id: int, data: RegistrationI
         _confirmed_mail(session, event, user.email)
     else:
         _waiting_mail(event, user.email, session)
+    session.commit()
     return reg
 
 
@@ -349,6 +354,7 @@ def cancel_registration(session: Session, *, actor: User, event_id: int, registr
     session.flush()
     if not event.cancelled and event.starts_at > utcnow():
         _move_up(session, event)
+    session.commit()
     return reg
 
 
@@ -440,6 +446,7 @@ def set_minutes(session: Session, *, actor: User, event_id: int, minutes: str) -
     event.updated_at = utcnow()
     session.add(event)
     audit.record(session, actor_id=actor.id, action="event.minutes", target_type="event", target_id=event.id)
+    session.commit()
     return event
 
 
@@ -483,6 +490,7 @@ def add_attachment(session: Session, *, actor: User, event_id: int, filename: st
     session.flush()
     audit.record(session, actor_id=actor.id, action="event.attachment", target_type="event", target_id=event.id,
                  summary=attachment.filename)
+    session.commit()
     return attachment
 
 
@@ -507,6 +515,7 @@ def delete_attachment(session: Session, *, actor: User, event_id: int, attachmen
     session.delete(found)
     audit.record(session, actor_id=actor.id, action="event.attachment.delete", target_type="event",
                  target_id=event_id, summary=found.filename)
+    session.commit()
 
 
 # --- calendar feeds ----------------------------------------------------------------------------------
