@@ -303,7 +303,7 @@ def calendar_round(round_id: int, session: SessionDep):
     return _ics(service.feed(session, name=round_.title, round_id=round_.id), f"runde-{round_.id}.ics")
 
 
-@router.get("/quartiere/{district_slug}/kalender.ics", name="district_calendar")
+@router.get("/kalender/{district_slug}.ics", name="district_calendar")
 def calendar_district(district_slug: str, session: SessionDep):
     district, _quarters = places.get_district(session, district_slug)
     return _ics(service.feed(session, name=f"Quartierswerkstatt – {district.name}", district_id=district.id),
