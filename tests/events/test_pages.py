@@ -98,7 +98,8 @@ def test_minutes_are_sanitised_and_attachments_limited_to_pdf_and_images_served_
     client.cookies.clear()
     login(client, s.lead)
     saved = post_form(client, f"/werkstaetten/{eid}/protokoll",
-                      {"minutes": "## Ergebnisse\n\n- Mehr Bänke\n\n<script>alert(1)</script> [x](javascript:alert(2))"})
+                      {"minutes": "## Ergebnisse\n\n- Mehr Bänke\n\n<script>alert(1)</script> "
+                                  "[x](javascript:alert(2))"})
     assert saved.status_code == 303
     page = client.get(f"/werkstaetten/{eid}").text
     assert "<h3>Ergebnisse</h3>" in page and "<li>Mehr Bänke</li>" in page
