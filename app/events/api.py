@@ -59,6 +59,13 @@ def register_for_event(event_id: int, data: RegistrationIn, user: CurrentUser, s
     return RegistrationOut(**service.registration_out(reg, service.waiting_positions(session, event_id)))
 
 
+@router.delete("/events/{event_id}/registrations", response_model=RegistrationOut,
+               summary="Cancel one's own registration; the waiting list moves up")
+def cancel_my_registration(event_id: int, user: CurrentUser, session: SessionDep):
+    reg = service.cancel_own_registration(session, user=user, event_id=event_id)
+    return RegistrationOut(**service.registration_out(reg, {}))
+
+
 @router.delete("/events/{event_id}/registrations/{registration_id}", response_model=RegistrationOut,
                summary="Cancel a registration (the person or a lead); the waiting list moves up")
 def cancel_event_registration(event_id: int, registration_id: int, user: CurrentUser, session: SessionDep):

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, User
 from app.db import utcnow
 from app.deps import CurrentUser, SessionDep, page_router, require_roles
-from app.errors import DomainError, Invalid
+from app.errors import DomainError, Invalid, NotFound
 from app.events import policy, service
 from app.events.schemas import EventIn, MinutesIn, RegistrationIn
 from app.quartiere import service as places
@@ -293,7 +293,14 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 @router.get("/kalender.ics", name="calendar")
-def calendar_all(session: SessionDep):
+def calendar_all(session: SessionDep, round: str = "", district: str = ""):
+    """All Werkstätten and rounds; `?round=<id>` and `?district=<slug>` narrow it as the feeds below do."""
+    if round:
+        if not is_number(round) or len(round) > 9:
+            raise NotFound(_("Diese Beteiligungsrunde gibt es nicht."))
+        return calendar_round(int(round), session)
+    if district:
+        return calendar_district(district, session)
     return _ics(service.feed(session, name="Quartierswerkstatt Stuttgart"), "kalender.ics")
 
 

@@ -358,6 +358,14 @@ def cancel_registration(session: Session, *, actor: User, event_id: int, registr
     return reg
 
 
+def cancel_own_registration(session: Session, *, user: User, event_id: int) -> EventRegistration:
+    get_event(session, event_id)
+    reg = my_registration(session, event_id, user)
+    if reg is None:
+        raise NotFound(_("Sie sind für diese Werkstatt nicht angemeldet."))
+    return cancel_registration(session, actor=user, event_id=event_id, registration_id=reg.id)
+
+
 def _move_up(session: Session, event: Event) -> list[EventRegistration]:
     """Confirm waiting registrations in their order while the first one fits."""
     active = _active(session, event.id)

@@ -95,6 +95,10 @@ def test_register_confirms_with_ics_then_waiting_list_moves_up_on_cancel_with_ma
     # registering again after cancelling reuses the row and queues at the end
     again = _register(client, ayse_h, eid)
     assert again.status_code == 201 and again.json()["status"] == "waiting"
+    # one's own registration can be cancelled without knowing its id
+    assert client.delete(f"/api/v1/events/{eid}/registrations", headers=ayse_h).json()["status"] == "cancelled"
+    assert client.delete(f"/api/v1/events/{eid}/registrations", headers=s.lead_headers).status_code == 404
+    assert client.delete("/api/v1/events/999999/registrations", headers=ayse_h).status_code == 404
 
 
 def test_closed_or_cancelled_werkstatt_takes_no_registrations_and_its_feed_entry_is_cancelled(client):

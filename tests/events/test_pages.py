@@ -160,5 +160,8 @@ def test_calendar_feeds_are_valid_icalendar_with_stable_uids(client):
     assert f"werkstatt-{ost['id']}@testserver" in uids(parse(f"/runden/{s.round}/kalender.ics"))
     ost_entry = next(v for v in everything.walk("VEVENT") if str(v["UID"]) == f"werkstatt-{ost['id']}@testserver")
     assert "Bürgerhaus Ostheim" in str(ost_entry["LOCATION"]) and ost_entry["STATUS"] == "CONFIRMED"
+    assert uids(parse("/kalender.ics?district=mitte")) == uids(parse("/kalender/mitte.ics"))
+    assert uids(parse(f"/kalender.ics?round={s.round}")) == uids(parse(f"/runden/{s.round}/kalender.ics"))
+    assert client.get("/kalender.ics?round=abc").status_code == 404
     assert client.get("/runden/999999/kalender.ics").status_code == 404
     assert client.get("/kalender/gibt-es-nicht.ics").status_code == 404

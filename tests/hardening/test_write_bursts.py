@@ -82,6 +82,8 @@ class Setup:
         self.event = self.ok(api.post("/api/v1/events", headers=self.lead, json=event_data(w.round_id)))["id"]
         self.registration = self.ok(api.post(f"/api/v1/events/{self.event}/registrations", headers=self.expert,
                                              json={"interpreting_language": "Englisch"}))["id"]
+        self.attendee = token_of(api, make_user("resident"))
+        self.ok(api.post(f"/api/v1/events/{self.event}/registrations", headers=self.attendee, json={}))
         self.export = api.get("/api/v1/export", headers=self.admin).content
 
     @staticmethod
@@ -235,6 +237,9 @@ class Setup:
             ("POST", "/api/v1/events/{event_id}/registrations"): (
                 (f"/events/{s.event}/registrations", {"headers": resident, "json": {"people": 2}}),
                 (f"/events/{MISSING}/registrations", {"headers": resident, "json": {"people": 2}})),
+            ("DELETE", "/api/v1/events/{event_id}/registrations"): (
+                (f"/events/{s.event}/registrations", {"headers": s.attendee}),
+                (f"/events/{s.event}/registrations", {"headers": moderator})),
             ("DELETE", "/api/v1/events/{event_id}/registrations/{registration_id}"): (
                 (f"/events/{s.event}/registrations/{s.registration}", {"headers": expert}),
                 (f"/events/{s.event}/registrations/{s.registration}", {"headers": resident})),
