@@ -165,3 +165,23 @@ def test_calendar_feeds_are_valid_icalendar_with_stable_uids(client):
     assert client.get("/kalender.ics?round=abc").status_code == 404
     assert client.get("/runden/999999/kalender.ics").status_code == 404
     assert client.get("/kalender/gibt-es-nicht.ics").status_code == 404
+
+
+def test_cached_pages_show_a_new_werkstatt_and_a_registration_at_once(client, asgi_app):
+    from fastapi.testclient import TestClient
+
+    s = Setting(client)
+    event = s.event(district="mitte", title="Werkstatt Cache")
+    paths = ["/werkstaetten", f"/werkstaetten/{event['id']}", f"/runden/{s.round}", "/quartiere/mitte"]
+    with TestClient(asgi_app) as reader:
+        for path in paths:
+            reader.get(path)
+            assert reader.get(path).headers["x-cache"] == "hit", path
+        s.event(district="mitte", title="Werkstatt Neu")
+        for path in ("/werkstaetten", f"/runden/{s.round}", "/quartiere/mitte"):
+            page = reader.get(path)
+            assert page.headers["x-cache"] == "miss" and "Werkstatt Neu" in page.text, path
+        _user, headers = s.person()
+        client.post(f"/api/v1/events/{event['id']}/registrations", headers=headers, json={"people": 3})
+        page = reader.get(f"/werkstaetten/{event['id']}")
+        assert page.headers["x-cache"] == "miss" and "17 von 20 frei" in page.text
