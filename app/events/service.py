@@ -316,7 +316,7 @@ def register(session: Session, *, user: User, event_id: int, data: RegistrationI
         reg = EventRegistration(event_id=event.id, user_id=user.id, name="")
     for key, value in data.model_dump().items():
         setattr(reg, key, value)
-    reg.name = data.name or user.display_name
+    reg.name = (data.name or user.display_name or "")[:120]
     reg.queued_at, reg.cancelled_at, reg.reminded_at = utcnow(), None, None
     active = _active(session, event.id)
     taken = sum(r.people for r in active if r.status == RegistrationStatus.confirmed.value)
