@@ -521,7 +521,7 @@ def delete_attachment(session: Session, *, actor: User, event_id: int, attachmen
     _require_lead(actor)
     found, _data = attachment_content(session, event_id, attachment_id)
     session.delete(found)
-    audit.record(session, actor_id=actor.id, action="event.attachment.delete", target_type="event",
+    audit.record(session, actor_id=actor.id, action="event.attachment_delete", target_type="event",
                  target_id=event_id, summary=found.filename)
     session.commit()
 
