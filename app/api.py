@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.accounts import api as accounts_api
 from app.discussion import api as discussion_api
 from app.documents import api as documents_api
+from app.events import api as events_api
 from app.exports import api as exports_api
 from app.ideas import api as ideas_api
 from app.moderation import api as moderation_api
@@ -20,6 +21,7 @@ router.include_router(quartiere_api.router)
 router.include_router(rounds_api.router)
 router.include_router(discussion_api.router)
 router.include_router(ideas_api.router)
+router.include_router(events_api.router)
 router.include_router(responses_api.router)
 router.include_router(moderation_api.router)
 router.include_router(exports_api.router)

@@ -43,12 +43,20 @@ ACTION_LABELS = {
     "platform.import": N_("Plattform importiert"),
     "site_page.edit": N_("Seite der Stadt geändert"),
     "barrier.status": N_("Status einer Barriere-Meldung geändert"),
+    "event.create": N_("Werkstatt angelegt"),
+    "event.update": N_("Werkstatt geändert"),
+    "event.open": N_("Anmeldung zur Werkstatt geöffnet"),
+    "event.close": N_("Anmeldung zur Werkstatt geschlossen"),
+    "event.cancel": N_("Werkstatt abgesagt"),
+    "event.minutes": N_("Protokoll der Werkstatt veröffentlicht"),
+    "event.attachment": N_("Anhang zum Protokoll hinzugefügt"),
+    "event.attachment_delete": N_("Anhang zum Protokoll entfernt"),
 }
 TARGET_LABELS = {
     "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
     "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
     "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"),
-    "site_page": N_("Seite"), "barrier_report": N_("Barriere-Meldung"),
+    "site_page": N_("Seite"), "barrier_report": N_("Barriere-Meldung"), "event": N_("Werkstatt"),
 }
 
 

@@ -143,7 +143,8 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | {LISTS}
     if t == "version_address":
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
-    if t == "barrier_report":  # the queue of barrier reports, a list page
+    if t in ("barrier_report", "event", "event_registration", "event_attachment"):  # list pages (the barrier
+        # queue) and Werkstätten: their pages, rounds, Quartiere
         return {LISTS}
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}

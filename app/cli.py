@@ -85,6 +85,7 @@ def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver
                  interval: float = 5.0) -> None:
     """Send queued e-mails from the outbox (with retry and backoff)."""
     from app.db import new_session
+    from app.events.service import send_reminders
     from app.notifications.service import deliver_pending, run_periodic
     from app.rounds.service import advance_by_time
 
@@ -93,6 +94,8 @@ def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver
         with new_session(writer=True) as session:  # the same worker records rounds opening and closing by time
             advance_by_time(session)
         run_periodic()  # round notices, the moderators' flag batch, daily digests
+        with new_session(writer=True) as session:  # and queues the Werkstätten's reminders, 24 h before, once
+            send_reminders(session)
         sent, failed = deliver_pending()
         if sent or failed or not loop:
             typer.echo(f"{sent} gesendet, {failed} fehlgeschlagen (wird erneut versucht).")

@@ -11,6 +11,7 @@ from app.accounts import pages as accounts_pages
 from app.deps import session_user_id, session_user_id_async, session_user_id_local
 from app.discussion import pages as discussion_pages
 from app.documents import pages as documents_pages
+from app.events import pages as events_pages
 from app.exports import pages as exports_pages
 from app.ideas import pages as ideas_pages
 from app.legal import pages as legal_pages
@@ -53,7 +54,7 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.mount("/static", CachedStaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
-    for module in (site_pages, accounts_pages, ideas_pages, documents_pages, rounds_pages,
+    for module in (site_pages, accounts_pages, ideas_pages, documents_pages, rounds_pages, events_pages,
                    discussion_pages, responses_pages, moderation_pages, exports_pages, reports_pages, legal_pages):
         app.include_router(module.router)
     templating.install_urls(app.routes)  # {{ url("name", …) }} in templates

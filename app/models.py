@@ -6,6 +6,7 @@ from app import audit, cache, ratelimit  # noqa: F401
 from app.accounts import models as accounts_models  # noqa: F401
 from app.discussion import models as discussion_models  # noqa: F401
 from app.documents import models as documents_models  # noqa: F401
+from app.events import models as events_models  # noqa: F401
 from app.ideas import models as ideas_models  # noqa: F401
 from app.legal import models as legal_models  # noqa: F401
 from app.moderation import models as moderation_models  # noqa: F401

@@ -17,6 +17,9 @@ from app.discussion.models import Comment, CommentEdit, Vote
 from app.documents import pages as documents_pages
 from app.documents import service as documents_service
 from app.documents.models import Draft, Edition, SectionVersion
+from app.events import pages as events_pages
+from app.events import service as events_service
+from app.events.models import Event, EventRegistration
 from app.ideas import notify as ideas_notify
 from app.ideas import pages as ideas_pages
 from app.ideas import service as ideas_service
@@ -48,6 +51,7 @@ PERSONAL_DATA = [
     ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
     ((RoundFollow,), rounds_service.export_follows, rounds_service.erase_follows),
     ((Consent,), legal_service.export_consents, legal_service.erase_consents),
+    ((EventRegistration,), events_service.export_registrations, events_service.erase_registrations),
 ]
 
 # Tables that refer to a user account but are not a participant's data: the account itself (exported and
@@ -55,7 +59,7 @@ PERSONAL_DATA = [
 # (who published, answered, changed a status, opened a round, invited) and the audit log, kept under the name
 # "gelöschtes Konto".
 OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersion, Edition, Round, IdeaStatusChange,
-                    Response, SitePageVersion)
+                    Response, SitePageVersion, Event)
 
 
 def wire() -> None:
@@ -79,6 +83,8 @@ def wire() -> None:
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
     documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
+    rounds_pages.ROUND_EXTENSIONS[:] = [events_pages.round_extension]
+    ideas_pages.QUARTIER_EXTENSIONS[:] = [events_pages.district_extension]
     site_pages.HOME_PANELS[:] = [ideas_pages.newest_ideas_panel, rounds_pages.current_round_panel]
     templating.env.globals.update(
         role_label=lambda role: _(ROLE_LABELS.get(role, role)),

@@ -11,7 +11,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 LAYERS = [
     {"settings", "db", "errors", "web", "validation", "audit", "ratelimit", "schemas", "notifications", "migrate",
      "cache"},
-    {"accounts"}, {"quartiere", "site"}, {"documents"}, {"rounds"}, {"ideas"}, {"discussion"},
+    {"accounts"}, {"quartiere", "site"}, {"documents"}, {"rounds"}, {"ideas", "events"}, {"discussion"},
     {"moderation", "responses"}, {"reports", "exports", "legal"},
 ]
 TOP = {"main", "api", "cli", "deps", "models", "demo", "wiring", "__main__", "__init__"}

@@ -17,6 +17,7 @@ from app.accounts import service as accounts
 from app.documents import pages as documents_pages, service as documents
 from app.ideas import pages as ideas_pages
 from app.notifications import service as mail
+from app.rounds import pages as rounds_pages
 from app.site import pages as site_pages
 
 def sizes():
@@ -24,7 +25,7 @@ def sizes():
             len(accounts.CONSENT_RECORDERS), len(documents.VERSION_PUBLISHED),
             len(documents_pages.SECTION_EXTENSIONS), len(documents_pages.PUBLISH_EXTENSIONS),
             len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS), len(mail.STILL_SHOWN),
-            len(mail.PERIODIC)]
+            len(mail.PERIODIC), len(rounds_pages.ROUND_EXTENSIONS), len(ideas_pages.QUARTIER_EXTENSIONS)]
 """
 
 
@@ -61,8 +62,8 @@ import app.main
 print(sizes())
 """)
     before, wired, after_main = out.splitlines()
-    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[5, 5, 1, 1, 2, 2, 1, 2, 2, 5, 2]"
+    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+    assert wired == "[6, 6, 1, 1, 2, 2, 1, 2, 2, 5, 2, 1, 1]"
     assert after_main == wired
 
 

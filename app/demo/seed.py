@@ -37,7 +37,44 @@ def seed(session: Session) -> bool:
     seed_document(session, [_user(session, lead, Role.lead) for lead in people.LEADS])
     seed_ideas(session)
     seed_discussion(session)
+    seed_events(session)
     return True
+
+
+def seed_events(session: Session) -> None:
+    """Two Werkstätten of the ideas round: one coming (with a registration that needs interpreting), one past
+    with its minutes."""
+    from datetime import timedelta
+
+    from app.db import utcnow
+    from app.events import service as events
+    from app.events.models import Event
+    from app.events.schemas import EventIn, RegistrationIn
+    from app.rounds import service as rounds_service
+
+    round_ = rounds_service.current_round_for_ideas(session)
+    if round_ is None or not people.LEADS or session.exec(select(Event)).first() is not None:
+        return
+    lead = _user(session, people.LEADS[0], Role.lead)
+    start = (utcnow() + timedelta(days=10)).replace(hour=16, minute=0, second=0, microsecond=0)
+    coming = events.create_event(session, actor=lead, data=EventIn(
+        round_id=round_.id, title="Werkstatt Ostheim: Treffpunkte im Quartier",
+        description="Wir sammeln mit Ihnen, was Ostheim an Begegnungsorten braucht. Kaffee und Kuchen gibt es auch.",
+        district="ost", venue="Bürgerhaus Ostheim", address="Schwarenbergstraße 120, 70188 Stuttgart",
+        step_free=True, induction_loop=True, interpreting=True, childcare=True, starts_at=start,
+        ends_at=start + timedelta(hours=2, minutes=30), capacity=25, online_url="https://meet.example/ostheim"))
+    past_start = start - timedelta(days=40)
+    past = events.create_event(session, actor=lead, data=EventIn(
+        round_id=round_.id, title="Werkstatt Bad Cannstatt: Wege und Plätze", district="bad-cannstatt",
+        venue="Kursaal Bad Cannstatt", address="Königsplatz 1, 70372 Stuttgart", step_free=True,
+        starts_at=past_start, ends_at=past_start + timedelta(hours=2), capacity=40, registration_open=False))
+    events.set_minutes(session, actor=lead, event_id=past.id, minutes=(
+        "## Ergebnisse\n\n- Mehr Sitzbänke am Wilhelmsplatz\n- Ein Treffpunkt für Jugendliche ohne Konsumzwang\n\n"
+        "Die Anregungen fließen in die Abwägung der Runde ein."))
+    if people.RESIDENTS:
+        resident = _user(session, people.RESIDENTS[0], Role.resident)
+        events.register(session, user=resident, event_id=coming.id,
+                        data=RegistrationIn(interpreting_language="Türkisch", childcare=True))
 
 
 def seed_ideas(session: Session) -> None:

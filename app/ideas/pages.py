@@ -24,6 +24,9 @@ router = page_router()
 
 # Other domains (discussion: comments and support; responses: the Stellungnahme) add context to the idea page
 # without this module importing them: each returns a dict merged into the template context (app/wiring.py).
+# What later domains show on a Stadtbezirk's or Stadtteil's page (app/wiring.py): (request, session, district,
+# quarter or None) → safe HTML, or "".
+QUARTIER_EXTENSIONS: list[Callable[..., str]] = []
 IDEA_EXTENSIONS: list[Callable[[Request, Session, Idea, User | None], dict]] = []
 
 
@@ -186,6 +189,7 @@ def district(request: Request, district_slug: str, session: SessionDep):
     ideas = service.quartier_ideas(session, district_slug=district.slug)
     return render(request, "quartiere/district.html",
                   {"district": district, "quarters": quarters, "ideas": ideas, "attribution": ATTRIBUTION,
+                   "extensions": [extension(request, session, district, None) for extension in QUARTIER_EXTENSIONS],
                    "map": _quarter_map(district, quarters, ideas.quarter_counts),
                    "all_href": "/ideen?" + urlencode({"district": district.slug})})
 
@@ -196,5 +200,6 @@ def quarter(request: Request, district_slug: str, quarter_slug: str, session: Se
     ideas = service.quartier_ideas(session, district_slug=district.slug, quarter_slug=quarter.slug)
     return render(request, "quartiere/quarter.html",
                   {"district": district, "quarter": quarter, "ideas": ideas, "attribution": ATTRIBUTION,
+                   "extensions": [extension(request, session, district, quarter) for extension in QUARTIER_EXTENSIONS],
                    "all_href": "/ideen?" + urlencode({"district": district.slug, "quarter": quarter.slug}),
                    "new_href": "/ideen/neu?" + urlencode({"bezirk": district.slug, "stadtteil": quarter.id})})

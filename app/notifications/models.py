@@ -28,6 +28,10 @@ class OutboxMessage(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=40)
     # Not sent because what it was about is gone; its body is emptied.
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # one optional text attachment (an .ics invitation): file name, MIME type, content
+    attachment_name: str | None = Field(default=None, max_length=120)
+    attachment_type: str | None = Field(default=None, max_length=80)
+    attachment: str | None = Field(default=None, sa_type=Text)
 
 
 class NoticeMark(SQLModel, table=True):

@@ -28,9 +28,12 @@ PERIODIC: list[Callable[[Session, datetime], object]] = []
 
 
 def enqueue(session: Session, *, to: str, subject: str, body: str, kind: str = "general", ref: str | None = None,
-            digest: bool = False) -> OutboxMessage:
-    """Add a message to the caller's transaction: stored together with what caused it, or not at all."""
+            digest: bool = False, attachment: tuple[str, str, str] | None = None) -> OutboxMessage:
+    """Add a message to the caller's transaction: stored together with what caused it, or not at all.
+    `attachment`: (file name, MIME type such as "text/calendar", text content), e.g. an .ics invitation."""
     message = OutboxMessage(to_email=to, subject=subject, body=body, kind=kind, ref=ref, digest=digest)
+    if attachment is not None:
+        message.attachment_name, message.attachment_type, message.attachment = attachment
     session.add(message)
     return message
 
@@ -148,13 +151,19 @@ def run_periodic(now: datetime | None = None) -> None:
 def _send(message: OutboxMessage) -> None:
     settings = get_settings()
     if settings.mail_backend == "log":
-        log.info("Mail an %s: %s\n%s", message.to_email, message.subject, message.body)
+        log.info("Mail an %s: %s\n%s%s", message.to_email, message.subject, message.body,
+                 f"\n[Anhang: {message.attachment_name}]" if message.attachment_name else "")
         return
     email = EmailMessage()
     email["From"] = settings.mail_from
     email["To"] = message.to_email
     email["Subject"] = message.subject
     email.set_content(message.body)
+    if message.attachment is not None:
+        _main, _sep, subtype = (message.attachment_type or "text/plain").partition("/")
+        params = {"method": "PUBLISH"} if subtype == "calendar" else {}
+        email.add_attachment(message.attachment, subtype=subtype or "plain", filename=message.attachment_name,
+                             params=params)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

@@ -1,5 +1,6 @@
 """HTML pages of rounds: the timeline, a round, the lead's forms; a start-page panel."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
@@ -18,6 +19,8 @@ from app.web.i18n import gettext as _
 from app.web.templating import redirect, render
 
 router = page_router()
+# What later domains show on a round's page (filled in app/wiring.py): each gives safe HTML, or "".
+ROUND_EXTENSIONS: list[Callable[[Request, Session, object], str]] = []
 Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
 
 
@@ -83,6 +86,7 @@ def round_detail(request: Request, round_id: int, session: SessionDep):
     sections = [(sid, label) for sid, label in service.sections_for_choice(session, round_.document_id) if sid in ids]
     return render(request, "rounds/detail.html", {
         "round": round_, "state": service.effective_state(round_), "sections": sections,
+        "extensions": [extension(request, session, round_) for extension in ROUND_EXTENSIONS],
         "may_manage": policy.can_manage_rounds(request.state.user),
         "following": service.is_following(session, round_id=round_id, user=request.state.user), **_labels()})
 

@@ -23,7 +23,7 @@ from tests.hardening.routes import all_routes
 PEOPLE = {"resident": people.RESIDENTS[0], "expert": people.EXPERTS[0], "lead": people.LEADS[0],
           "moderator": people.MODERATOR, "admin": people.ADMIN}
 NOT_PAGES = {"/healthz", "/konto/daten.json"}  # JSON, downloads and exports are no pages to look at
-NOT_PAGES_RE = re.compile(r"(\.csv|\.xlsx|\.md|\.json|export\.html)$")  # downloads
+NOT_PAGES_RE = re.compile(r"(\.csv|\.xlsx|\.md|\.json|\.ics|export\.html|/anhaenge/\{attachment_id\})$")  # downloads
 # Swagger UI (third-party markup with nested controls) is the optional interactive console; /docs, our own
 # reference built from the same OpenAPI document, is the accessible way in and is checked like every page.
 LATER: set[str] = {"/docs/interaktiv"}

@@ -15,6 +15,7 @@ import pytest
 
 from app.db import utcnow
 from app.main import app
+from tests.events.factory import event_data
 from tests.hardening.routes import all_routes
 from tests.hardening.test_lock_waits import ENV as LOCK_ENV
 from tests.hardening.test_lock_waits import REQUEST_TIMEOUT, burst, token_of
@@ -78,6 +79,11 @@ class Setup:
                            json={"email": "eingeladen@example.org", "organisation": "Caritas Stuttgart"})
         self.invitation = self.ok(invited)["token"]
         self.leaving = token_of(api, make_user("resident"))
+        self.event = self.ok(api.post("/api/v1/events", headers=self.lead, json=event_data(w.round_id)))["id"]
+        self.registration = self.ok(api.post(f"/api/v1/events/{self.event}/registrations", headers=self.expert,
+                                             json={"interpreting_language": "Englisch"}))["id"]
+        self.attendee = token_of(api, make_user("resident"))
+        self.ok(api.post(f"/api/v1/events/{self.event}/registrations", headers=self.attendee, json={}))
         self.export = api.get("/api/v1/export", headers=self.admin).content
 
     @staticmethod
@@ -231,6 +237,17 @@ class Setup:
             ("POST", "/api/v1/moderation/users/{user_id}/unblock"): (
                 (f"/moderation/users/{s.blocked}/unblock", {"headers": moderator, "json": reason}),
                 (f"/moderation/users/{MISSING}/unblock", {"headers": moderator, "json": reason})),
+            ("POST", "/api/v1/events"): (("/events", {"headers": lead, "json": event_data(s.world.round_id)}),
+                                         ("/events", {"headers": resident, "json": event_data(s.world.round_id)})),
+            ("POST", "/api/v1/events/{event_id}/registrations"): (
+                (f"/events/{s.event}/registrations", {"headers": resident, "json": {"people": 2}}),
+                (f"/events/{MISSING}/registrations", {"headers": resident, "json": {"people": 2}})),
+            ("DELETE", "/api/v1/events/{event_id}/registrations"): (
+                (f"/events/{s.event}/registrations", {"headers": s.attendee}),
+                (f"/events/{s.event}/registrations", {"headers": moderator})),
+            ("DELETE", "/api/v1/events/{event_id}/registrations/{registration_id}"): (
+                (f"/events/{s.event}/registrations/{s.registration}", {"headers": expert}),
+                (f"/events/{s.event}/registrations/{s.registration}", {"headers": resident})),
             ("POST", "/api/v1/import"): (
                 ("/import", {"headers": {**admin, "Content-Type": "application/json"}, "content": s.export}),
                 ("/import", {"headers": {**admin, "Content-Type": "application/json"}, "content": b"{}"})),
