@@ -31,7 +31,47 @@ def _href(path: str, params: dict) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def ideas_map(b: service.Browse, *, path: str = "/ideen") -> mapview.MapView:
+CELL = 34  # ideas closer than this (SVG units) are drawn as one counted cluster
+
+
+def map_points(session: Session, r: service.ResolvedFilter, layer: geometry.Layer, places: service.Places,
+               *, path: str = "/ideen") -> list[mapview.MapPoint]:
+    """The located ideas of a filter state as points on `layer`: one linked point per idea, or a counted cluster
+    linked to the list of its Stadtbezirk where they crowd (at most one per CELL × CELL square)."""
+    proj = layer.projection
+    if proj is None:
+        return []
+    geo = geometry.provider()
+    lon0, lat_top = proj.lonlat(0, 0)
+    lon1, lat0 = proj.lonlat(layer.width, layer.height)
+    cells = service.located_cells(session, r=r, lon0=lon0, lat0=lat0, cell_lon=(lon1 - lon0) * CELL / layer.width,
+                                  cell_lat=(lat_top - lat0) * CELL / layer.height)
+    points = []
+    for c in cells:
+        x, y = proj.xy(c.lon, c.lat)
+        if c.count == 1:
+            points.append(mapview.MapPoint(round(x, 1), round(y, 1), 1, f"/ideen/{c.idea_id}",
+                                           _("Idee: {title}").format(title=c.title)))
+            continue
+        district = places.districts.get(geo.locate(c.lat, c.lon) or 0) or r.district
+        href = _href(path, r.params(district=district.slug, page="") if district else r.params(page=""))
+        label = (_("{n} Ideen nah beieinander im Stadtbezirk {name}").format(n=c.count, name=district.name)
+                 if district else _("{n} Ideen nah beieinander").format(n=c.count))
+        points.append(mapview.MapPoint(round(x, 1), round(y, 1), c.count, href, label))
+    points.sort(key=lambda p: -p.count)  # small points drawn last, on top
+    return points
+
+
+def district_map(session: Session, r: service.ResolvedFilter, places: service.Places, count: int, *,
+                 path: str = "/ideen") -> mapview.MapView:
+    """One Stadtbezirk with its real outline and the points of its located ideas (for the filter state)."""
+    layer = geometry.provider().district(r.district.id)
+    area = mapview.Area(r.district.id, r.district.name, count, "")
+    return mapview.build(layer, [area], points=map_points(session, r, layer, places, path=path),
+                         title=_("Ideen mit Ort im Stadtbezirk {name}").format(name=r.district.name))
+
+
+def ideas_map(b: service.Browse, *, path: str = "/ideen", session: Session | None = None) -> mapview.MapView:
     """The map for a filter state: all Bezirke, or the Stadtteile of the chosen Bezirk."""
     r = b.ideas.filter
     geo = geometry.provider()
@@ -39,7 +79,9 @@ def ideas_map(b: service.Browse, *, path: str = "/ideen") -> mapview.MapView:
         areas = [mapview.Area(d.id, d.name, b.district_counts.get(d.id, 0),
                               _href(path, r.params(district=d.slug, quarter="", page="")))
                  for d in b.places.districts.values()]
-        return mapview.build(geo.districts(), areas, title=_("Ideen nach Stadtbezirk"))
+        layer = geo.districts()
+        points = map_points(session, r, layer, b.places, path=path) if session is not None else []
+        return mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
     quarters = [q for q in b.places.quarters.values() if q.district_id == r.district.id]
     areas = [mapview.Area(q.id, q.name, b.quarter_counts.get(q.id, 0),
                           _href(path, r.params(district=r.district.slug, quarter=q.slug)))
@@ -56,7 +98,9 @@ def ideas(request: Request, session: SessionDep, district: str = "", quarter: st
     b = service.browse(session, filters=filters, page=page)
     r = b.ideas.filter
     return render(request, "ideas/index.html", {
-        "b": b, "list": b.ideas, "f": r, "map": ideas_map(b), "choices": service.filter_choices(session),
+        "b": b, "list": b.ideas, "f": r, "map": ideas_map(b, session=session),
+        "outline_map": district_map(session, r, b.places, b.ideas.total) if r.district else None,
+        "choices": service.filter_choices(session),
         "page_href": lambda n: _href("/ideen", r.params(page=n if n > 1 else "")),
         "reset_href": "/ideen", "attribution": ATTRIBUTION,
         "up_href": _href("/ideen", r.params(district="", quarter="")) if r.district else None,
@@ -168,7 +212,9 @@ def quartiere(request: Request, session: SessionDep):
     districts = places.list_districts(session)
     counts = service.district_counts(session)
     areas = [mapview.Area(d.id, d.name, counts.get(d.id, 0), f"/quartiere/{d.slug}") for d, _qs in districts]
-    view = mapview.build(geometry.provider().districts(), areas, title=_("Ideen nach Stadtbezirk"))
+    layer = geometry.provider().districts()
+    points = map_points(session, service.ResolvedFilter(), layer, service.places(session))
+    view = mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
     return render(request, "quartiere/index.html",
                   {"districts": districts, "map": view, "counts": counts, "attribution": ATTRIBUTION})
 
@@ -187,6 +233,8 @@ def district(request: Request, district_slug: str, session: SessionDep):
     return render(request, "quartiere/district.html",
                   {"district": district, "quarters": quarters, "ideas": ideas, "attribution": ATTRIBUTION,
                    "map": _quarter_map(district, quarters, ideas.quarter_counts),
+                   "outline_map": district_map(session, ideas.ideas.filter, service.places(session), ideas.ideas.total,
+                                               path="/ideen"),
                    "all_href": "/ideen?" + urlencode({"district": district.slug})})
 
 

@@ -15,7 +15,7 @@ def test_resident_submits_via_map_and_finds_idea(page, axe):
     browser_login(page, resident)
 
     page.goto("/ideen/neu")
-    expect(page.locator(".qmap-note")).to_contain_text("Schematische Darstellung, keine amtlichen Grenzen")
+    expect(page.locator(".qmap-source").first).to_contain_text("Stadtmessungsamt")
     assert axe(page) == []
     page.get_by_role("link", name="West: 0 Ideen").click()
     page.get_by_role("link", name="Feuersee: 0 Ideen").click()
