@@ -163,13 +163,26 @@ def create_idea(request: Request, session: SessionDep, user: CurrentUser, title:
     return redirect(f"/ideen/{idea.id}", flash=_("Danke! Ihre Idee ist eingegangen."))
 
 
+def place_map(detail: service.IdeaDetail) -> mapview.MapView | None:
+    """A located idea's point on a small map of its Stadtbezirk (no Stadtteil polygons exist)."""
+    idea, district = detail.idea, detail.row.district
+    if idea.lat is None or idea.lon is None:
+        return None
+    layer = geometry.provider().district(district.id, 260)
+    x, y = layer.projection.xy(idea.lon, idea.lat)
+    point = mapview.MapPoint(round(x, 1), round(y, 1), 1, "", _("Ort der Idee im Stadtbezirk {name}").format(
+        name=district.name))
+    return mapview.build(layer, [mapview.Area(district.id, district.name, 0, "")], points=[point], counts=False,
+                         title=_("Ort der Idee im Stadtbezirk {name}").format(name=district.name))
+
+
 @router.get("/ideen/{idea_id}", name="idea")
 def idea_page(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
     detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
     ctx = {"d": detail, "idea": detail.idea, "can_set_status": policy.can_set_status(user),
            "statuses": service.filter_choices(session)["statuses"] if policy.can_set_status(user) else [],
            "sections": service.section_choices(session) if policy.can_set_status(user) else [],
-           "values": {}, "errors": {}}
+           "values": {}, "errors": {}, "place_map": place_map(detail)}
     for extension in IDEA_EXTENSIONS:
         ctx.update(extension(request, session, detail.idea, user))
     return render(request, "ideas/detail.html", ctx)
@@ -188,7 +201,7 @@ def set_status(request: Request, idea_id: int, session: SessionDep, user: Curren
         ctx = {"d": detail, "idea": detail.idea, "can_set_status": True,
                "statuses": service.filter_choices(session)["statuses"], "sections": service.section_choices(session),
                "values": {"status": status, "reason": reason, "section_id": section_id},
-               "errors": dict(exc.errors), "message": exc.message}
+               "errors": dict(exc.errors), "message": exc.message, "place_map": place_map(detail)}
         for extension in IDEA_EXTENSIONS:
             ctx.update(extension(request, session, detail.idea, user))
         return render(request, "ideas/detail.html", ctx, status_code=exc.status)

@@ -84,6 +84,7 @@ class MapView:
     licence_url: str = ""
     schematic_note: str = ""
     located: int = 0  # ideas drawn as points (in clusters or alone)
+    counts: bool = True  # False: a locator map (the place of one idea), without counts and legend
 
     @property
     def wide(self) -> bool:
@@ -140,7 +141,7 @@ def fit_lengths(lines: list[str], width: float) -> tuple[float | None, ...]:
 
 
 def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint] | None = None,
-          boundaries: bool | None = None) -> MapView:
+          boundaries: bool | None = None, counts: bool = True) -> MapView:
     bands = classes(max((a.count for a in areas), default=0))
     tiles = []
     for area in areas:
@@ -152,8 +153,8 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
         lines = wrap(area.name, shape.width)
         tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
                           lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width)))
-    legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))]
-    for k, low, high in bands:
+    legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))] if counts else []
+    for k, low, high in bands if counts else []:
         text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)
         legend.append(LegendEntry(PALETTE[k][0], text))
     real = not layer.schematic if boundaries is None else boundaries
@@ -161,7 +162,7 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
     return MapView(title=title, view_box=layer.view_box, tiles=tiles, legend=legend, schematic=layer.schematic,
                    total=sum(a.count for a in areas), width=layer.width, points=points, outline=layer.outline,
                    attribution=BOUNDARY_ATTRIBUTION if real else "", licence_url=LICENCE_URL if real else "",
-                   located=sum(p.count for p in points))
+                   located=sum(p.count for p in points), counts=counts)
 
 
 def _luminance(hex_colour: str) -> float:
