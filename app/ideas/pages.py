@@ -14,7 +14,7 @@ from app.ideas.models import Idea
 from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
 from app.quartiere import service as places
-from app.quartiere.reference import ATTRIBUTION
+from app.quartiere.reference import ATTRIBUTION, BOUNDARY_ATTRIBUTION
 from app.validation import parse
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -123,12 +123,23 @@ def _chooser_map(session: Session, bezirk: str) -> mapview.MapView | None:
                          title=_("Stadtteil im Stadtbezirk {name} wählen").format(name=r.district.name))
 
 
+def _picker(values: dict) -> dict:
+    """The map on which a point is placed (by script: click, tap or arrow keys); the stored point as its marker."""
+    layer = geometry.provider().districts()
+    lat, lon = _number(str(values.get("lat") or "")), _number(str(values.get("lon") or ""))
+    marker = layer.projection.xy(lon, lat) if isinstance(lat, float) and isinstance(lon, float) else None
+    if marker and not (0 <= marker[0] <= layer.width and 0 <= marker[1] <= layer.height):
+        marker = None
+    return {"layer": layer, "p": layer.projection, "marker": marker, "names": layer.names}
+
+
 def _form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
           message: str = "", bezirk: str = "", status_code: int = 200):
     ctx = service.form_context(session, user=user)
     chooser = _chooser_map(session, bezirk) if ctx["state"].allowed else None
     return render(request, "ideas/new.html", {
         **ctx, "values": values, "errors": errors or {}, "message": message, "chooser": chooser,
+        "picker": _picker(values) if ctx["state"].allowed else None, "attribution": BOUNDARY_ATTRIBUTION,
         "bezirk": bezirk, "title_max": TITLE_MAX, "body_max": BODY_MAX}, status_code=status_code)
 
 
