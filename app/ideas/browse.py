@@ -241,12 +241,15 @@ def rows_for(session: Session, ideas: list[Idea], where_places: Places | None = 
 
 
 def list_ideas(session: Session, *, filters: IdeaFilter, page: int = 1, per_page: int = 20,
-               strict: bool = False) -> IdeaList:
-    """One page of visible ideas matching the filter, and the total (the same total the map shows)."""
+               strict: bool = False, located: bool = False, max_per_page: int = 200) -> IdeaList:
+    """One page of visible ideas matching the filter, and the total (the same total the map shows);
+    `located`: only ideas with a location (the GeoJSON points)."""
     r = resolve_filter(session, filters, strict=strict)
     page = max(1, min(page, MAX_PAGE))
-    per_page = max(1, min(per_page, 200))
+    per_page = max(1, min(per_page, max_per_page))
     where = _conditions(session, r)
+    if located:
+        where += [Idea.lat.is_not(None), Idea.lon.is_not(None)]
     total = session.exec(select(func.count()).select_from(Idea).where(*where)).one()
     ideas = session.exec(select(Idea).where(*where).order_by(*_ORDER[r.sort])
                          .offset((page - 1) * per_page).limit(per_page)).all()

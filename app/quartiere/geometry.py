@@ -13,6 +13,7 @@ from math import ceil, cos, radians
 
 import shapely
 from shapely.geometry import LineString, Point, shape
+from shapely.geometry.polygon import orient
 from shapely.ops import polylabel
 
 from app.quartiere import reference
@@ -144,6 +145,8 @@ class BoundaryGeometry:
         self._districts = districts
         self._tiles = TileGeometry(districts)
         self.names = {d["number"]: d["name"] for d in districts}
+        # As published, the rings turned counter-clockwise (outer) and clockwise (holes) as RFC 7946 asks.
+        self.geojson = {nr: _geojson(orient(shape(g), 1.0)) for nr, g in sorted(boundaries.items())}
         self.wgs84 = {nr: shape(g) for nr, g in sorted(boundaries.items())}
         for g in self.wgs84.values():
             shapely.prepare(g)
@@ -200,6 +203,11 @@ class BoundaryGeometry:
             if geom.covers(point):
                 return nr
         return None  # pragma: no cover - the union covers it, so one Bezirk does
+
+
+def _geojson(polygon) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, y] for x, y in ring.coords]
+                                                for ring in [polygon.exterior, *polygon.interiors]]}
 
 
 def _xy_array(projection: Projection, coords):
