@@ -46,6 +46,10 @@ def map_points(session: Session, r: service.ResolvedFilter, layer: geometry.Laye
     lon1, lat0 = proj.lonlat(layer.width, layer.height)
     cells = service.located_cells(session, r=r, lon0=lon0, lat0=lat0, cell_lon=(lon1 - lon0) * CELL / layer.width,
                                   cell_lat=(lat_top - lat0) * CELL / layer.height)
+    crowded = [c for c in cells if c.count > 1]
+    where = dict(zip(map(id, crowded), geo.locate_many([c.lat for c in crowded], [c.lon for c in crowded]),
+                     strict=True))
+    hrefs: dict[int | None, tuple[str, str | None]] = {}
     points = []
     for c in cells:
         x, y = proj.xy(c.lon, c.lat)
@@ -53,10 +57,14 @@ def map_points(session: Session, r: service.ResolvedFilter, layer: geometry.Laye
             points.append(mapview.MapPoint(round(x, 1), round(y, 1), 1, f"/ideen/{c.idea_id}",
                                            _("Idee: {title}").format(title=c.title)))
             continue
-        district = places.districts.get(geo.locate(c.lat, c.lon) or 0) or r.district
-        href = _href(path, r.params(district=district.slug, page="") if district else r.params(page=""))
-        label = (_("{n} Ideen nah beieinander im Stadtbezirk {name}").format(n=c.count, name=district.name)
-                 if district else _("{n} Ideen nah beieinander").format(n=c.count))
+        number = where[id(c)]
+        if number not in hrefs:  # one link per Stadtbezirk, built once
+            district = places.districts.get(number or 0) or r.district
+            hrefs[number] = (_href(path, r.params(district=district.slug, page="") if district else r.params(page="")),
+                             district.name if district else None)
+        href, name = hrefs[number]
+        label = (_("{n} Ideen nah beieinander im Stadtbezirk {name}").format(n=c.count, name=name) if name
+                 else _("{n} Ideen nah beieinander").format(n=c.count))
         points.append(mapview.MapPoint(round(x, 1), round(y, 1), c.count, href, label))
     points.sort(key=lambda p: -p.count)  # small points drawn last, on top
     return points

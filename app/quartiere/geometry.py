@@ -194,6 +194,17 @@ class BoundaryGeometry:
         return Layer({district_id: Shape(_path(projected), round(x, 1), round(y, 1), w)}, real_width, height,
                      False, projection, names={district_id: self.names.get(district_id, "")})
 
+    def locate_many(self, lats: list[float], lons: list[float]) -> list[int | None]:
+        """locate() for many points at once (vectorised: one call per Stadtbezirk, not per point)."""
+        found: list[int | None] = [None] * len(lats)
+        if not lats:
+            return found
+        for nr, geom in self.wgs84.items():
+            for i, inside in enumerate(shapely.intersects_xy(geom, lons, lats)):
+                if inside and found[i] is None:
+                    found[i] = nr
+        return found
+
     def locate(self, lat: float, lon: float) -> int | None:
         """The number of the Stadtbezirk the point lies in (its boundary counts as inside), or None."""
         point = Point(lon, lat)
