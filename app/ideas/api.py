@@ -1,20 +1,33 @@
 """JSON API of ideas (API.md): list with filters and search, submit, one idea, status changes."""
 
 from fastapi import Query
+from fastapi.responses import JSONResponse
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
+from app.errors import NotFound
 from app.ideas import service
 from app.ideas.schemas import (
+    DistrictFeature,
+    DistrictFeatureCollection,
+    DistrictProperties,
     IdeaDetailOut,
+    IdeaFeature,
+    IdeaFeatureCollection,
     IdeaIn,
     IdeaOut,
+    IdeaPointProperties,
     MapCountsOut,
     PlaceCountOut,
+    PointGeometry,
+    PolygonGeometry,
     QuarterRef,
     StatusChangeOut,
     StatusIn,
 )
+from app.quartiere import geometry
+from app.quartiere.reference import BOUNDARY_ATTRIBUTION
 from app.schemas import Page
+from app.web.i18n import gettext as _
 
 router = api_router(tags=["ideas"])
 
@@ -45,6 +58,73 @@ def list_ideas(session: SessionDep, district: str = Query("", max_length=80), qu
                                  q=q, sort=sort)
     result = service.list_ideas(session, filters=filters, page=page, per_page=per_page, strict=True)
     return Page(items=[IdeaOut(**_out(r)) for r in result.rows], page=page, per_page=per_page, total=result.total)
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
+
+
+GEOJSON_MAX_PER_PAGE = 5000
+
+
+@router.get("/ideas.geojson", response_model=IdeaFeatureCollection, response_class=GeoJSONResponse)
+def ideas_geojson(session: SessionDep, district: str = Query("", max_length=80),
+                  quarter: str = Query("", max_length=80), category: str = Query("", max_length=32),
+                  status: str = Query("", max_length=16), round: str = Query("", max_length=12),
+                  q: str = Query("", max_length=200), sort: str = Query("new", max_length=16),
+                  page: int = Query(1, ge=1, le=service.MAX_PAGE),
+                  per_page: int = Query(1000, ge=1, le=GEOJSON_MAX_PER_PAGE)):
+    """The visible ideas with a location as GeoJSON points (RFC 7946, WGS84), with the filters of
+    `GET /ideas`; ideas without a location are left out (`total` counts those with one)."""
+    filters = service.IdeaFilter(district=district, quarter=quarter, category=category, status=status, round=round,
+                                 q=q, sort=sort)
+    result = service.list_ideas(session, filters=filters, page=page, per_page=per_page, strict=True, located=True,
+                                max_per_page=GEOJSON_MAX_PER_PAGE)
+    features = []
+    for row in result.rows:
+        out = _out(row)
+        properties = IdeaPointProperties(**{k: out[k] for k in IdeaPointProperties.model_fields})
+        features.append(IdeaFeature(id=row.idea.id, geometry=PointGeometry(coordinates=[row.idea.lon, row.idea.lat]),
+                                    properties=properties))
+    return IdeaFeatureCollection(features=features, page=page, per_page=per_page, total=result.total)
+
+
+def _district_feature(place, quarters=None) -> DistrictFeature:
+    shape = geometry.provider().geojson[place.number]
+    return DistrictFeature(id=place.number, geometry=PolygonGeometry(coordinates=shape["coordinates"]),
+                           properties=DistrictProperties(number=place.number, name=place.name, slug=place.slug,
+                                                         idea_count=place.count, url=f"/quartiere/{place.slug}",
+                                                         quarters=quarters))
+
+
+@router.get("/districts.geojson", response_model=DistrictFeatureCollection, response_class=GeoJSONResponse,
+            response_model_exclude_none=True, tags=["quartiere"])
+def districts_geojson(session: SessionDep, category: str = Query("", max_length=32),
+                      status: str = Query("", max_length=16), round: str = Query("", max_length=12),
+                      q: str = Query("", max_length=200)):
+    """The official boundaries of the 23 Stadtbezirke (GeoJSON, WGS84, CC BY 4.0 – keep `attribution`) with the
+    number of visible ideas in each, for the filters of `GET /ideas/map`."""
+    filters = service.IdeaFilter(category=category, status=status, round=round, q=q)
+    _r, places = service.map_counts(session, filters=filters)
+    return DistrictFeatureCollection(features=[_district_feature(p) for p in places],
+                                     attribution=BOUNDARY_ATTRIBUTION, license="CC-BY-4.0")
+
+
+@router.get("/districts/{district}.geojson", response_model=DistrictFeature, response_class=GeoJSONResponse,
+            response_model_exclude_none=True, tags=["quartiere"])
+def district_geojson(session: SessionDep, district: str, category: str = Query("", max_length=32),
+                     status: str = Query("", max_length=16), round: str = Query("", max_length=12),
+                     q: str = Query("", max_length=200)):
+    """One Stadtbezirk (slug or id) with its boundary, its number of visible ideas and the number per
+    Stadtteil (Stadtteil boundaries are not available)."""
+    if service.resolve_filter(session, service.IdeaFilter(district=district[:80]), strict=False).district is None:
+        raise NotFound(_("Diesen Stadtbezirk gibt es nicht."))
+    filters = service.IdeaFilter(district=district[:80], category=category, status=status, round=round, q=q)
+    r, quarters = service.map_counts(session, filters=filters)
+    place = service.PlaceCount(r.district.id, r.district.number, r.district.name, r.district.slug,
+                               sum(p.count for p in quarters))
+    feature = _district_feature(place, [PlaceCountOut.model_validate(p) for p in quarters])
+    return feature.model_copy(update={"attribution": BOUNDARY_ATTRIBUTION, "license": "CC-BY-4.0"})
 
 
 @router.get("/ideas/map", response_model=MapCountsOut)

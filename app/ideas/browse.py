@@ -5,7 +5,7 @@ Hidden ideas never appear here: every query goes through `_conditions`.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, select
 
 from app.accounts.models import User
@@ -241,12 +241,15 @@ def rows_for(session: Session, ideas: list[Idea], where_places: Places | None = 
 
 
 def list_ideas(session: Session, *, filters: IdeaFilter, page: int = 1, per_page: int = 20,
-               strict: bool = False) -> IdeaList:
-    """One page of visible ideas matching the filter, and the total (the same total the map shows)."""
+               strict: bool = False, located: bool = False, max_per_page: int = 200) -> IdeaList:
+    """One page of visible ideas matching the filter, and the total (the same total the map shows);
+    `located`: only ideas with a location (the GeoJSON points)."""
     r = resolve_filter(session, filters, strict=strict)
     page = max(1, min(page, MAX_PAGE))
-    per_page = max(1, min(per_page, 200))
+    per_page = max(1, min(per_page, max_per_page))
     where = _conditions(session, r)
+    if located:
+        where += [Idea.lat.is_not(None), Idea.lon.is_not(None)]
     total = session.exec(select(func.count()).select_from(Idea).where(*where)).one()
     ideas = session.exec(select(Idea).where(*where).order_by(*_ORDER[r.sort])
                          .offset((page - 1) * per_page).limit(per_page)).all()
@@ -361,3 +364,37 @@ def map_counts(session: Session, *, filters: IdeaFilter) -> tuple[ResolvedFilter
 def district_counts(session: Session) -> dict[int, int]:
     """{district id: number of visible ideas} for the overview map."""
     return counts_by_place(session, r=ResolvedFilter())[0]
+
+
+# --- ideas with a location, for the map's points -------------------------------------------------
+
+@dataclass
+class Cell:
+    """Visible located ideas of one grid cell of a map: how many, their mean position, one id (and its title)."""
+
+    count: int
+    lat: float
+    lon: float
+    idea_id: int
+    title: str = ""
+
+
+def located_cells(session: Session, *, r: ResolvedFilter, lon0: float, lat0: float, cell_lon: float,
+                  cell_lat: float) -> list[Cell]:
+    """Located visible ideas matching the filter, grouped into cells of cell_lon × cell_lat degrees from
+    (lon0, lat0) in one query; a cell with one idea carries its title (one more query)."""
+    where = [*_conditions(session, r), Idea.lat.is_not(None), Idea.lon.is_not(None)]
+    if session.get_bind().dialect.name == "postgresql":
+        ix, iy = func.floor((Idea.lon - lon0) / cell_lon), func.floor((Idea.lat - lat0) / cell_lat)
+    else:  # SQLite: CAST truncates, the same as floor for the points right and above the origin
+        ix = cast((Idea.lon - lon0) / cell_lon, Integer)
+        iy = cast((Idea.lat - lat0) / cell_lat, Integer)
+    rows = session.exec(select(func.count(), func.avg(Idea.lat), func.avg(Idea.lon), func.min(Idea.id))
+                        .where(*where).group_by(ix, iy)).all()
+    cells = [Cell(int(n), float(lat), float(lon), int(first)) for n, lat, lon, first in rows]
+    single = [c.idea_id for c in cells if c.count == 1]
+    if single:
+        titles = dict(session.exec(select(Idea.id, Idea.title).where(Idea.id.in_(single))).all())
+        for c in cells:
+            c.title = titles.get(c.idea_id, "") if c.count == 1 else ""
+    return cells

@@ -14,7 +14,7 @@ from app.ideas.models import Idea
 from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
 from app.quartiere import service as places
-from app.quartiere.reference import ATTRIBUTION
+from app.quartiere.reference import ATTRIBUTION, BOUNDARY_ATTRIBUTION
 from app.validation import parse
 from app.web import templating
 from app.web.i18n import gettext as _
@@ -34,7 +34,55 @@ def _href(path: str, params: dict) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
-def ideas_map(b: service.Browse, *, path: str = "/ideen") -> mapview.MapView:
+CELL = 34  # ideas closer than this (SVG units) are drawn as one counted cluster
+
+
+def map_points(session: Session, r: service.ResolvedFilter, layer: geometry.Layer, places: service.Places,
+               *, path: str = "/ideen") -> list[mapview.MapPoint]:
+    """The located ideas of a filter state as points on `layer`: one linked point per idea, or a counted cluster
+    linked to the list of its Stadtbezirk where they crowd (at most one per CELL × CELL square)."""
+    proj = layer.projection
+    if proj is None:
+        return []
+    geo = geometry.provider()
+    lon0, lat_top = proj.lonlat(0, 0)
+    lon1, lat0 = proj.lonlat(layer.width, layer.height)
+    cells = service.located_cells(session, r=r, lon0=lon0, lat0=lat0, cell_lon=(lon1 - lon0) * CELL / layer.width,
+                                  cell_lat=(lat_top - lat0) * CELL / layer.height)
+    crowded = [c for c in cells if c.count > 1]
+    where = dict(zip(map(id, crowded), geo.locate_many([c.lat for c in crowded], [c.lon for c in crowded]),
+                     strict=True))
+    hrefs: dict[int | None, tuple[str, str | None]] = {}
+    points = []
+    for c in cells:
+        x, y = proj.xy(c.lon, c.lat)
+        if c.count == 1:
+            points.append(mapview.MapPoint(round(x, 1), round(y, 1), 1, f"/ideen/{c.idea_id}",
+                                           _("Idee: {title}").format(title=c.title)))
+            continue
+        number = where[id(c)]
+        if number not in hrefs:  # one link per Stadtbezirk, built once
+            district = places.districts.get(number or 0) or r.district
+            hrefs[number] = (_href(path, r.params(district=district.slug, page="") if district else r.params(page="")),
+                             district.name if district else None)
+        href, name = hrefs[number]
+        label = (_("{n} Ideen nah beieinander im Stadtbezirk {name}").format(n=c.count, name=name) if name
+                 else _("{n} Ideen nah beieinander").format(n=c.count))
+        points.append(mapview.MapPoint(round(x, 1), round(y, 1), c.count, href, label))
+    points.sort(key=lambda p: -p.count)  # small points drawn last, on top
+    return points
+
+
+def district_map(session: Session, r: service.ResolvedFilter, places: service.Places, count: int, *,
+                 path: str = "/ideen") -> mapview.MapView:
+    """One Stadtbezirk with its real outline and the points of its located ideas (for the filter state)."""
+    layer = geometry.provider().district(r.district.id)
+    area = mapview.Area(r.district.id, r.district.name, count, "")
+    return mapview.build(layer, [area], points=map_points(session, r, layer, places, path=path),
+                         title=_("Ideen mit Ort im Stadtbezirk {name}").format(name=r.district.name))
+
+
+def ideas_map(b: service.Browse, *, path: str = "/ideen", session: Session | None = None) -> mapview.MapView:
     """The map for a filter state: all Bezirke, or the Stadtteile of the chosen Bezirk."""
     r = b.ideas.filter
     geo = geometry.provider()
@@ -42,7 +90,9 @@ def ideas_map(b: service.Browse, *, path: str = "/ideen") -> mapview.MapView:
         areas = [mapview.Area(d.id, d.name, b.district_counts.get(d.id, 0),
                               _href(path, r.params(district=d.slug, quarter="", page="")))
                  for d in b.places.districts.values()]
-        return mapview.build(geo.districts(), areas, title=_("Ideen nach Stadtbezirk"))
+        layer = geo.districts()
+        points = map_points(session, r, layer, b.places, path=path) if session is not None else []
+        return mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
     quarters = [q for q in b.places.quarters.values() if q.district_id == r.district.id]
     areas = [mapview.Area(q.id, q.name, b.quarter_counts.get(q.id, 0),
                           _href(path, r.params(district=r.district.slug, quarter=q.slug)))
@@ -59,7 +109,9 @@ def ideas(request: Request, session: SessionDep, district: str = "", quarter: st
     b = service.browse(session, filters=filters, page=page)
     r = b.ideas.filter
     return render(request, "ideas/index.html", {
-        "b": b, "list": b.ideas, "f": r, "map": ideas_map(b), "choices": service.filter_choices(session),
+        "b": b, "list": b.ideas, "f": r, "map": ideas_map(b, session=session),
+        "outline_map": district_map(session, r, b.places, b.ideas.total) if r.district else None,
+        "choices": service.filter_choices(session),
         "page_href": lambda n: _href("/ideen", r.params(page=n if n > 1 else "")),
         "reset_href": "/ideen", "attribution": ATTRIBUTION,
         "up_href": _href("/ideen", r.params(district="", quarter="")) if r.district else None,
@@ -82,12 +134,23 @@ def _chooser_map(session: Session, bezirk: str) -> mapview.MapView | None:
                          title=_("Stadtteil im Stadtbezirk {name} wählen").format(name=r.district.name))
 
 
+def _picker(values: dict) -> dict:
+    """The map on which a point is placed (by script: click, tap or arrow keys); the stored point as its marker."""
+    layer = geometry.provider().districts()
+    lat, lon = _number(str(values.get("lat") or "")), _number(str(values.get("lon") or ""))
+    marker = layer.projection.xy(lon, lat) if isinstance(lat, float) and isinstance(lon, float) else None
+    if marker and not (0 <= marker[0] <= layer.width and 0 <= marker[1] <= layer.height):
+        marker = None
+    return {"layer": layer, "p": layer.projection, "marker": marker, "names": layer.names}
+
+
 def _form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
           message: str = "", bezirk: str = "", status_code: int = 200):
     ctx = service.form_context(session, user=user)
     chooser = _chooser_map(session, bezirk) if ctx["state"].allowed else None
     return render(request, "ideas/new.html", {
         **ctx, "values": values, "errors": errors or {}, "message": message, "chooser": chooser,
+        "picker": _picker(values) if ctx["state"].allowed else None, "attribution": BOUNDARY_ATTRIBUTION,
         "bezirk": bezirk, "title_max": TITLE_MAX, "body_max": BODY_MAX}, status_code=status_code)
 
 
@@ -122,13 +185,26 @@ def create_idea(request: Request, session: SessionDep, user: CurrentUser, title:
     return redirect(f"/ideen/{idea.id}", flash=_("Danke! Ihre Idee ist eingegangen."))
 
 
+def place_map(detail: service.IdeaDetail) -> mapview.MapView | None:
+    """A located idea's point on a small map of its Stadtbezirk (no Stadtteil polygons exist)."""
+    idea, district = detail.idea, detail.row.district
+    if idea.lat is None or idea.lon is None:
+        return None
+    layer = geometry.provider().district(district.id, 260)
+    x, y = layer.projection.xy(idea.lon, idea.lat)
+    point = mapview.MapPoint(round(x, 1), round(y, 1), 1, "", _("Ort der Idee im Stadtbezirk {name}").format(
+        name=district.name))
+    return mapview.build(layer, [mapview.Area(district.id, district.name, 0, "")], points=[point], counts=False,
+                         title=_("Ort der Idee im Stadtbezirk {name}").format(name=district.name))
+
+
 @router.get("/ideen/{idea_id}", name="idea")
 def idea_page(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
     detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
     ctx = {"d": detail, "idea": detail.idea, "can_set_status": policy.can_set_status(user),
            "statuses": service.filter_choices(session)["statuses"] if policy.can_set_status(user) else [],
            "sections": service.section_choices(session) if policy.can_set_status(user) else [],
-           "values": {}, "errors": {}}
+           "values": {}, "errors": {}, "place_map": place_map(detail)}
     for extension in IDEA_EXTENSIONS:
         ctx.update(extension(request, session, detail.idea, user))
     return render(request, "ideas/detail.html", ctx)
@@ -147,7 +223,7 @@ def set_status(request: Request, idea_id: int, session: SessionDep, user: Curren
         ctx = {"d": detail, "idea": detail.idea, "can_set_status": True,
                "statuses": service.filter_choices(session)["statuses"], "sections": service.section_choices(session),
                "values": {"status": status, "reason": reason, "section_id": section_id},
-               "errors": dict(exc.errors), "message": exc.message}
+               "errors": dict(exc.errors), "message": exc.message, "place_map": place_map(detail)}
         for extension in IDEA_EXTENSIONS:
             ctx.update(extension(request, session, detail.idea, user))
         return render(request, "ideas/detail.html", ctx, status_code=exc.status)
@@ -171,7 +247,9 @@ def quartiere(request: Request, session: SessionDep):
     districts = places.list_districts(session)
     counts = service.district_counts(session)
     areas = [mapview.Area(d.id, d.name, counts.get(d.id, 0), f"/quartiere/{d.slug}") for d, _qs in districts]
-    view = mapview.build(geometry.provider().districts(), areas, title=_("Ideen nach Stadtbezirk"))
+    layer = geometry.provider().districts()
+    points = map_points(session, service.ResolvedFilter(), layer, service.places(session))
+    view = mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
     return render(request, "quartiere/index.html",
                   {"districts": districts, "map": view, "counts": counts, "attribution": ATTRIBUTION})
 
@@ -191,6 +269,8 @@ def district(request: Request, district_slug: str, session: SessionDep):
                   {"district": district, "quarters": quarters, "ideas": ideas, "attribution": ATTRIBUTION,
                    "extensions": [extension(request, session, district, None) for extension in QUARTIER_EXTENSIONS],
                    "map": _quarter_map(district, quarters, ideas.quarter_counts),
+                   "outline_map": district_map(session, ideas.ideas.filter, service.places(session), ideas.ideas.total,
+                                               path="/ideen"),
                    "all_href": "/ideen?" + urlencode({"district": district.slug})})
 
 

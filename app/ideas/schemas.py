@@ -1,6 +1,7 @@
 """Input and output shapes of the ideas domain."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -125,3 +126,71 @@ class IdeaOut(BaseModel):
 
 class IdeaDetailOut(IdeaOut):
     history: list[StatusChangeOut]
+
+
+# --- GeoJSON (RFC 7946): WGS84 longitude, latitude -------------------------------------------------
+
+class PointGeometry(BaseModel):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(min_length=2, max_length=2, description="[Länge, Breite] in Grad (WGS84)")
+
+
+class PolygonGeometry(BaseModel):
+    type: Literal["Polygon"] = "Polygon"
+    coordinates: list[list[list[float]]]
+
+
+class IdeaPointProperties(BaseModel):
+    id: int
+    title: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    quarter: QuarterRef
+    district: QuarterRef
+    round_id: int | None
+    created_at: datetime
+    support_count: int
+    comment_count: int
+    url: str
+
+
+class IdeaFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: int
+    geometry: PointGeometry
+    properties: IdeaPointProperties
+
+
+class IdeaFeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[IdeaFeature]
+    page: int
+    per_page: int
+    total: int = Field(description="Ideen mit Ort, die den Filtern entsprechen (alle Seiten)")
+
+
+class DistrictProperties(BaseModel):
+    number: int
+    name: str
+    slug: str
+    idea_count: int = Field(description="sichtbare Ideen im Stadtbezirk (für die Filter), mit und ohne Ort")
+    url: str
+    quarters: list[PlaceCountOut] | None = Field(default=None, description="nur für einen einzelnen Stadtbezirk")
+
+
+class DistrictFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    id: int
+    geometry: PolygonGeometry
+    properties: DistrictProperties
+    attribution: str | None = None
+    license: str | None = None
+
+
+class DistrictFeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[DistrictFeature]
+    attribution: str
+    license: str

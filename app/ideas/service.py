@@ -22,6 +22,7 @@ from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and ot
     SORTS,
     STATUS_LABELS,
     Browse,
+    Cell,
     IdeaFilter,
     IdeaList,
     IdeaRow,
@@ -37,6 +38,7 @@ from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and ot
     filter_choices,
     linked_sections,
     list_ideas,
+    located_cells,
     map_counts,
     places,
     quartier_ideas,
@@ -48,6 +50,7 @@ from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and ot
 )
 from app.ideas.models import Idea, IdeaStatus, IdeaStatusChange
 from app.ideas.schemas import IdeaIn, StatusIn
+from app.quartiere import service as places_service
 from app.quartiere.models import Quarter
 from app.rounds import service as rounds_service
 from app.rounds.models import Round
@@ -116,10 +119,13 @@ def create_idea(session: Session, *, actor: User, data: IdeaIn) -> Idea:
         raise Conflict(state.message)
     if not state.allowed:
         raise Forbidden(state.message)
-    if session.get(Quarter, data.quarter_id) is None:
+    quarter = session.get(Quarter, data.quarter_id)
+    if quarter is None:
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
                       errors=[("quarter_id", _("Diesen Stadtteil gibt es nicht. Bitte wählen Sie einen "
                                                "Stadtteil aus der Liste."))])
+    if data.lat is not None and data.lon is not None:
+        places_service.check_point(session, data.lat, data.lon, quarter)
     _check_section(session, data.section_id)
     ratelimit.hit(session, [f"idea:user:{actor.id}"], limit=IDEA_RATE_LIMIT, window_seconds=IDEA_RATE_WINDOW)
     idea = Idea(author_id=actor.id, quarter_id=data.quarter_id, round_id=state.round.id,

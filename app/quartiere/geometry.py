@@ -1,13 +1,20 @@
 """Where each Stadtbezirk and Stadtteil is drawn: SVG paths and label positions, computed once per process.
 
-Today the only provider is the schematic TileGeometry (SOURCES.md). A boundary file can later be drawn by
-another provider with the same two methods; `provider()` is the single place that chooses it, and the
-renderer (mapview.py) only consumes the Layer shapes.
+BoundaryGeometry draws the 23 Stadtbezirke from the official boundary file (data/SOURCES.md), projected so that
+Stuttgart is not stretched (a local equirectangular projection: east–west distances scaled by cos 48.78°), the
+shapes simplified together so that neighbours keep their shared edges. No Stadtteil polygons exist, so the
+Stadtteil level is the schematic TileGeometry. `provider()` is the single place that chooses; the renderer
+(mapview.py) only consumes the Layer shapes. `locate()` answers which Stadtbezirk a point lies in.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from math import ceil
+from math import ceil, cos, radians
+
+import shapely
+from shapely.geometry import LineString, Point, shape
+from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
 
 from app.quartiere import reference
 
@@ -30,6 +37,9 @@ class Layer:
     width: float
     height: float
     schematic: bool
+    projection: "Projection | None" = None  # how lon/lat become x/y (real boundaries only)
+    outline: str = ""  # the real outline the schematic areas belong to (a Bezirk around its Stadtteil tiles)
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def view_box(self) -> str:
@@ -82,7 +92,143 @@ class TileGeometry:
         return Layer(shapes, gap + cols * (w + gap), gap + rows * (h + gap), self.schematic)
 
 
+@dataclass(frozen=True)
+class Projection:
+    """WGS84 lon/lat → SVG x/y: a local equirectangular projection (true to scale near Stuttgart's latitude)."""
+
+    lon_min: float
+    lat_max: float
+    scale: float  # SVG units per degree of latitude
+    kx: float  # cos(latitude of the centre)
+    pad: float
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (self.pad + (lon - self.lon_min) * self.scale * self.kx, self.pad + (self.lat_max - lat) * self.scale)
+
+    def lonlat(self, x: float, y: float) -> tuple[float, float]:
+        return (self.lon_min + (x - self.pad) / (self.scale * self.kx), self.lat_max - (y - self.pad) / self.scale)
+
+
+def _path(geom) -> str:
+    """An SVG path of a (multi)polygon, coordinates to one decimal."""
+    parts = []
+    polygons = getattr(geom, "geoms", [geom])
+    for poly in polygons:
+        for ring in [poly.exterior, *poly.interiors]:
+            coords = [f"{x:.1f} {y:.1f}" for x, y in ring.coords[:-1]]
+            parts.append(f"M{coords[0]}L{' '.join(coords[1:])}Z")
+    return "".join(parts)
+
+
+def _label(geom) -> tuple[float, float, float]:
+    """Where a name fits best (the pole of inaccessibility) and the width of the shape on that line."""
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    p = polylabel(largest, tolerance=0.5)
+    minx, _miny, maxx, _maxy = largest.bounds
+    chord = largest.intersection(LineString([(minx - 1, p.y), (maxx + 1, p.y)]))
+    width = 0.0
+    for part in getattr(chord, "geoms", [chord]):
+        if part.length and part.distance(p) < 1e-6:
+            width = part.length
+    return p.x, p.y, width or (maxx - minx)
+
+
+class BoundaryGeometry:
+    """The real Stadtbezirk boundaries; Stadtteile schematic (no open Stadtteil polygons, SOURCES.md)."""
+
+    schematic = False
+    WIDTH = 640  # SVG units across the whole city
+    PAD = 8
+    TOLERANCE = 1.0  # simplification in SVG units (about a pixel at full size)
+
+    def __init__(self, districts: list[dict], boundaries: dict[int, dict]):
+        self._districts = districts
+        self._tiles = TileGeometry(districts)
+        self.names = {d["number"]: d["name"] for d in districts}
+        # As published, the rings turned counter-clockwise (outer) and clockwise (holes) as RFC 7946 asks.
+        self.geojson = {nr: _geojson(orient(shape(g), 1.0)) for nr, g in sorted(boundaries.items())}
+        self.wgs84 = {nr: shape(g) for nr, g in sorted(boundaries.items())}
+        for g in self.wgs84.values():
+            shapely.prepare(g)
+        self.city = shapely.union_all(list(self.wgs84.values()))
+        shapely.prepare(self.city)
+        lon_min, lat_min, lon_max, lat_max = self.city.bounds
+        kx = cos(radians((lat_min + lat_max) / 2))
+        scale = (self.WIDTH - 2 * self.PAD) / ((lon_max - lon_min) * kx)
+        self.projection = Projection(lon_min, lat_max, scale, kx, self.PAD)
+        self.width = self.WIDTH
+        self.height = round(2 * self.PAD + (lat_max - lat_min) * scale, 1)
+
+    def _projected(self, projection: Projection, tolerance: float) -> dict[int, object]:
+        numbers = list(self.wgs84)
+        projected = [shapely.transform(self.wgs84[n], lambda c: _xy_array(projection, c)) for n in numbers]
+        simplified = shapely.coverage_simplify(projected, tolerance)
+        return dict(zip(numbers, simplified, strict=True))
+
+    @lru_cache(maxsize=1)  # noqa: B019 - the provider lives for the whole process
+    def districts(self) -> Layer:
+        shapes = {}
+        for nr, geom in self._projected(self.projection, self.TOLERANCE).items():
+            x, y, width = _label(geom)
+            shapes[nr] = Shape(_path(geom), round(x, 1), round(y, 1), width)
+        return Layer(shapes, self.width, self.height, False, self.projection, names=self.names)
+
+    def quarters(self, district_id: int) -> Layer:
+        return self._tiles.quarters(district_id)
+
+    @lru_cache(maxsize=32)  # noqa: B019
+    def district(self, district_id: int, width: float = 400) -> Layer:
+        """One Stadtbezirk zoomed to `width`: its real outline (for its ideas' points and an idea's place)."""
+        geom = self.wgs84.get(district_id)
+        if geom is None:
+            return Layer({}, width, width, False)
+        lon_min, lat_min, lon_max, lat_max = geom.bounds
+        kx = self.projection.kx
+        pad = self.PAD
+        scale = min((width - 2 * pad) / ((lon_max - lon_min) * kx), (width - 2 * pad) / (lat_max - lat_min))
+        projection = Projection(lon_min, lat_max, scale, kx, pad)
+        projected = shapely.transform(geom, lambda c: _xy_array(projection, c)).simplify(0.5)
+        x, y, w = _label(projected)
+        height = round(2 * pad + (lat_max - lat_min) * scale, 1)
+        real_width = round(2 * pad + (lon_max - lon_min) * kx * scale, 1)
+        return Layer({district_id: Shape(_path(projected), round(x, 1), round(y, 1), w)}, real_width, height,
+                     False, projection, names={district_id: self.names.get(district_id, "")})
+
+    def locate_many(self, lats: list[float], lons: list[float]) -> list[int | None]:
+        """locate() for many points at once (vectorised: one call per Stadtbezirk, not per point)."""
+        found: list[int | None] = [None] * len(lats)
+        if not lats:
+            return found
+        for nr, geom in self.wgs84.items():
+            for i, inside in enumerate(shapely.intersects_xy(geom, lons, lats)):
+                if inside and found[i] is None:
+                    found[i] = nr
+        return found
+
+    def locate(self, lat: float, lon: float) -> int | None:
+        """The number of the Stadtbezirk the point lies in (its boundary counts as inside), or None."""
+        point = Point(lon, lat)
+        if not self.city.covers(point):
+            return None
+        for nr, geom in self.wgs84.items():
+            if geom.covers(point):
+                return nr
+        return None  # pragma: no cover - the union covers it, so one Bezirk does
+
+
+def _geojson(polygon) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, y] for x, y in ring.coords]
+                                                for ring in [polygon.exterior, *polygon.interiors]]}
+
+
+def _xy_array(projection: Projection, coords):
+    out = coords.copy()
+    out[:, 0] = projection.pad + (coords[:, 0] - projection.lon_min) * projection.scale * projection.kx
+    out[:, 1] = projection.pad + (projection.lat_max - coords[:, 1]) * projection.scale
+    return out
+
+
 @lru_cache(maxsize=1)
-def provider() -> TileGeometry:
-    """The geometry in use; replace here (only) when a boundary file arrives."""
-    return TileGeometry(reference.districts())
+def provider() -> BoundaryGeometry:
+    """The geometry in use: real Stadtbezirk boundaries, schematic Stadtteile."""
+    return BoundaryGeometry(reference.districts(), reference.boundaries())

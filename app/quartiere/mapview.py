@@ -3,10 +3,11 @@
 It knows nothing about tiles or boundaries: it consumes {id: Shape(path, label position)} only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import ceil
 
 from app.quartiere.geometry import Layer
+from app.quartiere.reference import BOUNDARY_ATTRIBUTION, LICENCE_URL
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
 
@@ -48,6 +49,21 @@ class Tile:
 
 
 @dataclass(frozen=True)
+class MapPoint:
+    """One idea, or a counted cluster of ideas that lie close together on this map."""
+
+    x: float
+    y: float
+    count: int
+    href: str
+    label: str
+
+    @property
+    def radius(self) -> float:
+        return 5.0 if self.count == 1 else 9.0 + min(len(str(self.count)), 5) * 2.5
+
+
+@dataclass(frozen=True)
 class LegendEntry:
     fill: str
     text: str
@@ -62,11 +78,18 @@ class MapView:
     schematic: bool
     total: int
     width: float = 0
+    points: list[MapPoint] = field(default_factory=list)
+    outline: str = ""
+    attribution: str = ""  # shown with the map wherever real boundaries are drawn
+    licence_url: str = ""
+    schematic_note: str = ""
+    located: int = 0  # ideas drawn as points (in clusters or alone)
+    counts: bool = True  # False: a locator map (the place of one idea), without counts and legend
 
     @property
     def wide(self) -> bool:
-        """Wide maps keep a legible size on small screens and scroll sideways; narrow ones keep theirs."""
-        return self.width > 480
+        """Wide schematic maps keep a legible size on small screens and scroll sideways; real maps always fit."""
+        return self.schematic and self.width > 480
 
 
 def classes(max_count: int) -> list[tuple[int, int, int]]:
@@ -117,7 +140,8 @@ def fit_lengths(lines: list[str], width: float) -> tuple[float | None, ...]:
     return tuple(None if len(line) * SPACED_CHAR_PX <= inner else min(len(line) * CHAR_PX, inner) for line in lines)
 
 
-def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
+def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint] | None = None,
+          boundaries: bool | None = None, counts: bool = True) -> MapView:
     bands = classes(max((a.count for a in areas), default=0))
     tiles = []
     for area in areas:
@@ -129,12 +153,16 @@ def build(layer: Layer, areas: list[Area], *, title: str) -> MapView:
         lines = wrap(area.name, shape.width)
         tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
                           lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width)))
-    legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))]
-    for k, low, high in bands:
+    legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))] if counts else []
+    for k, low, high in bands if counts else []:
         text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)
         legend.append(LegendEntry(PALETTE[k][0], text))
+    real = not layer.schematic if boundaries is None else boundaries
+    points = points or []
     return MapView(title=title, view_box=layer.view_box, tiles=tiles, legend=legend, schematic=layer.schematic,
-                   total=sum(a.count for a in areas), width=layer.width)
+                   total=sum(a.count for a in areas), width=layer.width, points=points, outline=layer.outline,
+                   attribution=BOUNDARY_ATTRIBUTION if real else "", licence_url=LICENCE_URL if real else "",
+                   located=sum(p.count for p in points), counts=counts)
 
 
 def _luminance(hex_colour: str) -> float:

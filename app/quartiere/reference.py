@@ -1,12 +1,16 @@
 """Reading the copied reference files (the map's tiles; a test checks that migration 0002 holds the same rows)."""
 
 import csv
+import json
 import re
 import unicodedata
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 ATTRIBUTION = "Stadtbezirke und Stadtteile: Landeshauptstadt Stuttgart, Statistisches Amt"
+BOUNDARY_ATTRIBUTION = ("Stadtbezirksgrenzen: Landeshauptstadt Stuttgart – Stadtmessungsamt, Kleinräumige Gliederung "
+                        "(generalisiert), CC BY 4.0, Koordinaten gerundet")
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.de"
 
 
 def slugify(text: str) -> str:
@@ -39,3 +43,10 @@ def districts() -> list[dict]:
             q["slug"] = slugify(q["name"]) if all_names.count(q["name"]) == 1 else \
                 f"{slugify(q['name'])}-{q['number']}"
     return [result[k] for k in sorted(result)]
+
+
+def boundaries() -> dict[int, dict]:
+    """{bezirk_nr: GeoJSON geometry (WGS84, lon/lat)} of the 23 Stadtbezirke from the copied boundary file."""
+    with open(DATA / "stuttgart_stadtbezirke.geojson", encoding="utf-8") as f:
+        data = json.load(f)
+    return {int(feature["properties"]["bezirk_nr"]): feature["geometry"] for feature in data["features"]}

@@ -14,3 +14,13 @@ class QuarterOut(BaseModel):
 
 class DistrictOut(QuarterOut):
     quarters: list[QuarterOut]
+
+
+class LocationOut(BaseModel):
+    """Where a point lies: its Stadtbezirk (null outside Stuttgart), the Stadtteile there, a certain suggestion."""
+
+    inside: bool
+    district: QuarterOut | None
+    quarters: list[QuarterOut]
+    quarter: QuarterOut | None
+    message: str

@@ -60,7 +60,7 @@ def test_anonymous_sees_login_hint(client, open_round):
 def test_choose_on_map_then_submit(client, open_round):
     login(client, make_user("resident", name="Mira"))
     page = client.get("/ideen/neu").text
-    assert "Schematische Darstellung, keine amtlichen Grenzen" in page
+    assert "Stadtbezirksgrenzen: Landeshauptstadt Stuttgart – Stadtmessungsamt" in page
     west = tiles(page)["West: 0 Ideen"]
     assert west == "/ideen/neu?bezirk=west"
     zoomed = client.get(west).text
@@ -188,7 +188,7 @@ def test_quartier_pages_show_ideas_counts_and_sections(client, open_round):
         "title": "Quartierstreff Feuersee", "body": "Ein Treff für alle Generationen.", "category": "begegnung",
         "quarter_id": 184, "section_id": section_id})
     index = client.get("/quartiere").text
-    assert "Schematische Darstellung" in index and tiles(index)["West: 4 Ideen"] == "/quartiere/west"
+    assert "Stadtmessungsamt" in index and tiles(index)["West: 4 Ideen"] == "/quartiere/west"
     district = client.get("/quartiere/west").text
     assert tiles(district)["Feuersee: 3 Ideen"] == "/ideen?district=west&quarter=feuersee"
     assert "Quartierstreff Feuersee" in district and "1.1 Nachbarschaft stärken" in district

@@ -60,7 +60,7 @@ def test_long_labels_are_held_to_their_tile_under_text_spacing(client):
     assert length is not None and length <= 114 - 8
     html = client.get("/ideen").text
     assert re.search(r'<tspan[^>]*textLength="[\d.]+" lengthAdjust="spacingAndGlyphs">Untertürkheim</tspan>', html)
-    assert re.search(r'<tspan x="[\d.]+" dy="0">Mitte</tspan>', html)
+    assert re.search(r'<tspan x="[\d.]+" dy="0">Nord</tspan>', html)
 
 
 def test_overview_map_table_and_list_agree(client):
