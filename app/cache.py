@@ -141,6 +141,10 @@ def keys_for(change: Change, find) -> set[str]:
         return version(get("version_id")) | {LISTS}
     if t == "version_address":
         return version(get("version_id")) | comment(get("comment_id")) | {LISTS}
+    if t == "casework":  # leads' pages only (uncached), but the unit is the Abwägungstabelle's Zuständigkeit
+        return {LISTS}
+    if t == "internal_note":  # shown on the leads' uncached workbench pages only
+        return set()
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
     if t == "user_account":  # a new account shows nowhere yet but in lists; a changed name or role everywhere

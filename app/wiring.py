@@ -24,7 +24,7 @@ from app.moderation import service as moderation_service
 from app.moderation.models import Flag
 from app.responses import pages as responses_pages
 from app.responses import service as responses_service
-from app.responses.models import Response
+from app.responses.models import Casework, InternalNote, Response
 from app.rounds import pages as rounds_pages
 from app.rounds.models import Round
 from app.site import pages as site_pages
@@ -45,7 +45,7 @@ PERSONAL_DATA = [
 # (who published, answered, changed a status, opened a round, invited) and the audit log, kept under the name
 # "gelöschtes Konto".
 OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersion, Edition, Round, IdeaStatusChange,
-                    Response)
+                    Response, Casework, InternalNote)
 
 
 def wire() -> None:
