@@ -1,6 +1,7 @@
 """Similar contributions together: German texts stemmed (Snowball), stop words dropped, TF-IDF vectors, and
 groups of contributions whose cosine similarity reaches a threshold (connected components of the similarity
-graph, computed in blocks of rows so memory stays bounded). No external service; scikit-learn and SciPy only.
+graph, computed in blocks of rows so memory stays bounded), each split further by average-linkage clustering (SciPy) so
+that a chain of pairwise similar texts does not join unrelated ones. No external service; scikit-learn and SciPy.
 
 `group_texts` is pure (texts in, groups out); `round_groups` applies it to the visible contributions of a round.
 """
@@ -12,12 +13,17 @@ from functools import lru_cache
 
 import numpy as np
 import snowballstemmer
+from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-THRESHOLD = 0.45
-BLOCK = 1000
+THRESHOLD = 0.3
+REFINE_LIMIT = 3000  # larger components are kept as they are (average linkage is quadratic)
+BLOCK = 2000
+TOP_TERMS = 8        # terms per text that find the candidate pairs
+CANDIDATE_SHARE = 0.5  # a candidate's similarity over its top terms alone must reach this share of the threshold
 MAX_TERMS = 5
 
 # German stop words (articles, pronouns, particles, auxiliaries) and words every contribution here uses.
@@ -30,7 +36,7 @@ hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer im immer in ins ist
 jetzt kann kein keine keinem keinen keiner können könnte man manche mehr mein meine mich mir mit muss müssen nach
 nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so solche soll sollen sollte sollten sondern
 sowie über um und uns unser unsere unter viel viele vom von vor war waren was weil welche wenn wer werden wie wir
-wird wo wollen würde würden zu zum zur zwar zwischen
+wird wo wollen würde würden zu zum zur zwar zwischen war wäre wären weitere weiteren weiterer kaum schon
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -41,12 +47,60 @@ def _stemmer():
     return snowballstemmer.stemmer("german")
 
 
-def _tokens(text: str, surfaces: Counter | None = None) -> list[str]:
+def _tokens(text: str, stems: dict[str, str], surfaces: Counter | None = None) -> list[str]:
+    """The stems of a text's words without stop words; each distinct word is stemmed once (`stems` is the cache:
+    Snowball in pure Python is the slow part otherwise)."""
     words = [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
-    stems = _stemmer().stemWords(words)
+    missing = [w for w in set(words) if w not in stems]
+    if missing:
+        stems.update(zip(missing, _stemmer().stemWords(missing), strict=True))
+    result = [stems[w] for w in words]
     if surfaces is not None:
-        surfaces.update(zip(stems, words, strict=True))
-    return stems
+        surfaces.update(zip(result, words, strict=True))
+    return result
+
+
+def _top_terms(matrix, k: int):
+    """The matrix with only each row's k largest weights: two texts that say much the same share some of their
+    most characteristic terms, so this finds the candidate pairs at a fraction of the full product's cost."""
+    matrix = matrix.tocsr(copy=True)
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        if end - start > k:
+            row = matrix.data[start:end]
+            row[np.argsort(row)[:-k]] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _similar_pairs(matrix, threshold: float, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) of rows whose cosine similarity reaches the threshold (rows are L2-normed)."""
+    top = _top_terms(matrix, TOP_TERMS)
+    top_t = top.T.tocsc()
+    rows, cols = [], []
+    for start in range(0, matrix.shape[0], block):
+        candidates = (top[start:start + block] @ top_t).tocoo()
+        keep = (candidates.row + start < candidates.col) & (candidates.data >= threshold * CANDIDATE_SHARE)
+        r, c = candidates.row[keep] + start, candidates.col[keep]
+        if len(r):
+            exact = np.asarray(matrix[r].multiply(matrix[c]).sum(axis=1)).ravel()
+            similar = exact >= threshold
+            rows.append(r[similar])
+            cols.append(c[similar])
+    if not rows:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def _refine(matrix, indices: list[int], threshold: float) -> list[int]:
+    """Sub-groups of one connected component whose members are similar on average (average linkage)."""
+    if len(indices) <= 2 or len(indices) > REFINE_LIMIT:
+        return [0] * len(indices)
+    sub = matrix[indices]
+    distances = np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 2.0)  # rows are L2-normed: 1 - cosine similarity
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")  # SciPy's: far less overhead per call
+    return [int(x) for x in fcluster(tree, t=1 - threshold, criterion="distance")]
 
 
 @dataclass
@@ -60,26 +114,26 @@ def group_texts(texts: list[str], *, threshold: float = THRESHOLD, block: int = 
     if len(texts) < 2:
         return []
     surfaces: Counter = Counter()
-    tokenised = [_tokens(t, surfaces) for t in texts]
+    stems: dict[str, str] = {}
+    tokenised = [_tokens(t, stems, surfaces) for t in texts]
     vectorizer = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True, min_df=1, norm="l2")
     try:
         matrix = vectorizer.fit_transform(tokenised).tocsr()
     except ValueError:  # nothing but stop words
         return []
     n = matrix.shape[0]
-    rows, cols = [], []
-    transposed = matrix.T.tocsc()
-    for start in range(0, n, block):
-        sims = (matrix[start:start + block] @ transposed).tocoo()
-        keep = (sims.data >= threshold) & (sims.row + start < sims.col)
-        rows.append(sims.row[keep] + start)
-        cols.append(sims.col[keep])
-    r, c = np.concatenate(rows), np.concatenate(cols)
+    r, c = _similar_pairs(matrix, threshold, block)
     graph = csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
     _count, labels = connected_components(graph, directed=False)
-    members: dict[int, list[int]] = {}
+    components: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
-        members.setdefault(int(label), []).append(index)
+        components.setdefault(int(label), []).append(index)
+    members: dict[tuple[int, int], list[int]] = {}
+    for label, indices in components.items():
+        if len(indices) < 2:
+            continue
+        for sub_label, index in zip(_refine(matrix, indices, threshold), indices, strict=True):
+            members.setdefault((label, sub_label), []).append(index)
     vocabulary = vectorizer.get_feature_names_out()
     best_surface: dict[str, str] = {}
     for (stem, word), _n in surfaces.most_common():
