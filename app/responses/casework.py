@@ -529,3 +529,89 @@ def round_groups(session: Session, *, viewer: User | None, round_id: int, open_o
                                   answered=key in answered, draft_state=case.draft_state if case else None))
         groups.append(SimilarGroup(number=number, terms=group.terms, members=members))
     return groups
+
+
+# --- the page of one contribution's casework -----------------------------------------------------
+
+TARGET_SLUGS = {"kommentar": "comment", "idee": "idea"}
+SLUG_OF = {kind: slug for slug, kind in TARGET_SLUGS.items()}
+
+
+@dataclass
+class CaseView:
+    round_id: int
+    contribution: service.ContributionView
+    case: CaseInfo | None
+    notes: list[dict]
+    units: list[Unit]
+    leads: list[User]
+
+    @property
+    def kind(self) -> str:
+        return self.contribution.target.kind
+
+    @property
+    def id(self) -> int:
+        return self.contribution.target.id
+
+    @property
+    def slug(self) -> str:
+        return SLUG_OF[self.kind]
+
+    @property
+    def draft(self) -> dict:
+        """The draft's values for the form ({} without one)."""
+        c = self.case
+        if c is None or c.draft_state is None:
+            return {}
+        return {"status": c.draft_status, "text": c.draft_text,
+                "version": {"id": c.draft_version_id} if c.draft_version_id else None}
+
+
+def case_view(session: Session, *, viewer: User | None, round_id: int, slug: str, target_id: int) -> CaseView:
+    """A contribution of the round with its unit, assignee, draft and notes (leads only; 404 when the
+    contribution is unknown, hidden or of another round)."""
+    _lead(viewer)
+    kind = TARGET_SLUGS.get(slug)
+    if kind is None:
+        raise NotFound(_("Diesen Beitrag gibt es nicht."))
+    contribution = service.contribution_view(session, kind=kind, target_id=target_id, viewer=viewer)
+    item = contribution.target.comment or contribution.target.idea
+    if item.round_id != round_id:
+        raise NotFound(_("Diesen Beitrag gibt es in dieser Runde nicht."))
+    ensure_units(session)
+    case = case_map(session, **{f"{kind}_ids": [target_id]}).get((kind, target_id))
+    return CaseView(round_id=round_id, contribution=contribution, case=case,
+                    notes=[note_out(session, n) for n in notes(session, viewer=viewer, kind=kind, target_id=target_id)],
+                    units=list_units(session), leads=leads(session))
+
+
+def optional_id(value: str, field_name: str) -> int | None:
+    """A select's value: "" is none, a number an id, anything else a clear error."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) < 10:
+        return int(value)
+    message = _("Bitte wählen Sie aus der Liste.")
+    raise Invalid(message, errors=[(field_name, message)])
+
+
+def check_in_round(session: Session, *, round_id: int, items: list[tuple[str, int]]) -> None:
+    """Every chosen contribution belongs to this round (a form of one round never acts on another's)."""
+    comment_ids = [i for k, i in items if k == "comment"]
+    idea_ids = [i for k, i in items if k == "idea"]
+    found = 0
+    if comment_ids:
+        found += session.exec(select(func.count()).select_from(Comment).where(
+            col(Comment.id).in_(comment_ids), Comment.round_id == round_id)).one()
+    if idea_ids:
+        found += session.exec(select(func.count()).select_from(Idea).where(
+            col(Idea.id).in_(idea_ids), Idea.round_id == round_id)).one()
+    if found != len(set(items)):
+        message = _("Unbekannter Beitrag in der Auswahl.")
+        raise Invalid(message, errors=[("items", message)])
+
+
+def round_of(session: Session, round_id: int):
+    return rounds.get_round(session, round_id)
