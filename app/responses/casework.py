@@ -533,8 +533,8 @@ def round_groups(session: Session, *, viewer: User | None, round_id: int, open_o
 
 # --- the page of one contribution's casework -----------------------------------------------------
 
-TARGET_SLUGS = {"kommentar": "comment", "idee": "idea"}
-SLUG_OF = {kind: slug for slug, kind in TARGET_SLUGS.items()}
+SLUG_OF = {"comment": "kommentar", "idea": "idee"}
+TARGET_SLUGS = {"kommentar": "comment", "idee": "idea", "comment": "comment", "idea": "idea"}
 
 
 @dataclass
