@@ -568,9 +568,11 @@ class CaseView:
                 "version": {"id": c.draft_version_id} if c.draft_version_id else None}
 
 
-def case_view(session: Session, *, viewer: User | None, round_id: int, slug: str, target_id: int) -> CaseView:
+def case_view(session: Session, *, viewer: User | None, round_id: int, slug: str, target_id: int,
+              first_use: bool = False) -> CaseView:
     """A contribution of the round with its unit, assignee, draft and notes (leads only; 404 when the
-    contribution is unknown, hidden or of another round)."""
+    contribution is unknown, hidden or of another round). `first_use` (the page's GET only, declared a writer) makes
+    the three offices when there are no units yet."""
     _lead(viewer)
     kind = TARGET_SLUGS.get(slug)
     if kind is None:
@@ -579,7 +581,9 @@ def case_view(session: Session, *, viewer: User | None, round_id: int, slug: str
     item = contribution.target.comment or contribution.target.idea
     if item.round_id != round_id:
         raise NotFound(_("Diesen Beitrag gibt es in dieser Runde nicht."))
-    ensure_units(session)
+    if first_use:  # the page's GET (a writer): the three offices on first use, committed before anything else
+        ensure_units(session)
+        session.commit()
     case = case_map(session, **{f"{kind}_ids": [target_id]}).get((kind, target_id))
     return CaseView(round_id=round_id, contribution=contribution, case=case,
                     notes=[note_out(session, n) for n in notes(session, viewer=viewer, kind=kind, target_id=target_id)],

@@ -154,8 +154,10 @@ def _act(session: Session, lead: User, action: str, items: list[tuple[str, int]]
 
 
 def _case_page(request: Request, session: Session, lead: User, round_id: int, target: str, target_id: int, *,
-               status_code: int = 200, values: dict | None = None, errors: dict | None = None, **extra):
-    view = casework.case_view(session, viewer=lead, round_id=round_id, slug=target, target_id=target_id)
+               status_code: int = 200, values: dict | None = None, errors: dict | None = None, first_use: bool = False,
+               **extra):
+    view = casework.case_view(session, viewer=lead, round_id=round_id, slug=target, target_id=target_id,
+                              first_use=first_use)
     return render(request, "responses/casework.html", {
         "view": view, "status_labels": STATUS_LABELS, "draft_labels": DRAFT_STATE_LABELS,
         "values": values or {}, "errors": errors or {}, "action": "", **extra}, status_code=status_code)
@@ -199,9 +201,7 @@ def similar_groups_act(request: Request, round_id: int, lead: Lead, session: Ses
 @router.get("/runden/{round_id}/abwaegung/{target}/{target_id}", name="casework")
 @writes  # the three offices are made on first use
 def casework_page(request: Request, round_id: int, target: str, target_id: int, lead: Lead, session: SessionDep):
-    response = _case_page(request, session, lead, round_id, target, target_id)
-    session.commit()
-    return response
+    return _case_page(request, session, lead, round_id, target, target_id, first_use=True)
 
 
 @router.post("/runden/{round_id}/abwaegung/{target}/{target_id}")
