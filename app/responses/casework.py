@@ -281,7 +281,7 @@ def save_draft(session: Session, *, actor: User | None, items: list[tuple[str, i
             session.add(row)
             changed += 1
             audit.record(session, actor_id=actor.id, action="response.draft", target_type=kind, target_id=target_id,
-                         summary=f"Entwurf: {data.text[:200]}")
+                         summary=f"Entwurf ({data.status.value})")  # the text stays internal until published
     except DomainError:
         session.rollback()
         raise

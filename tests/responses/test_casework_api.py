@@ -121,6 +121,8 @@ def test_internal_notes_never_leak(client, w):
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/runden/{w.round_id}/abwaegungstabelle.xlsx").content))
     assert all(b"Kaffeekasse" not in archive.read(n) for n in archive.namelist())
+    log = client.get("/verwaltung/protokoll", headers=admin)
+    assert log.status_code == 200 and "Kaffeekasse" not in log.text  # the audit log names notes, never their text
     # the backup of everything is the administrators' (and holds the notes, as it holds every table)
     for who in ("expert", "moderator", "anonymous"):
         assert client.get("/api/v1/export", headers=readers[who]).status_code in (401, 403)
@@ -134,6 +136,7 @@ def test_internal_notes_never_leak(client, w):
 def test_answers_move_through_draft_approved_published_and_only_publishing_tells_the_author(client, w):
     comment = w.comment()
     cid = comment["id"]
+    admin = api_token(client, make_user("admin"))
     draft = {"status": "partly", "text": DRAFT}
     for who in (w.expert, w.resident, w.moderator):
         assert client.put(f"/api/v1/casework/comment/{cid}/draft", headers=w.auth(who), json=draft).status_code == 403
@@ -154,6 +157,7 @@ def test_answers_move_through_draft_approved_published_and_only_publishing_tells
             for headers in ({}, w.auth(w.expert), w.auth(w.moderator)):
                 assert "Zebrastreifen" not in client.get(path, headers=headers).text, path
         assert "Zebrastreifen" not in client.get("/api/v1/me/export", headers=w.auth(w.expert)).text
+        assert "Zebrastreifen" not in client.get("/verwaltung/protokoll", headers=admin).text
         assert outbox(w.expert.email) == []
 
     invisible()
