@@ -38,6 +38,9 @@ def test_only_leads_see_the_casework_page(client, w):
     page = client.get(path)
     assert page.status_code == 200
     assert all(name in page.text for name in ("Gesundheitsamt", "Jugendamt", "Sozialamt"))
+    idea = w.idea(title="Bänke am Marktplatz")
+    idea_page = client.get(f"/runden/{w.round_id}/abwaegung/idee/{idea['id']}")
+    assert idea_page.status_code == 200 and "Bänke am Marktplatz" in idea_page.text
     assert client.get(f"/runden/{w.round_id}/abwaegung/kommentar/999999").status_code == 404
     assert client.get(f"/runden/{w.round_id}/abwaegung/vote/{cid}").status_code == 404
     other = w.docs.section(w.docs.chapter(title="Anderes")["id"], title="Ohne Runde")["id"]
