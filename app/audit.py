@@ -41,11 +41,17 @@ ACTION_LABELS = {
     "idea.restore": N_("Idee wieder eingeblendet"),
     "flag.dismiss": N_("Meldungen zurückgewiesen"),
     "platform.import": N_("Plattform importiert"),
+    "casework.assign": N_("Beitrag zugewiesen"),
+    "note.add": N_("Interne Notiz geschrieben"),
+    "response.draft": N_("Antwortentwurf gespeichert"),
+    "response.approve": N_("Antwort freigegeben"),
+    "unit.add": N_("Zuständigkeit angelegt"),
+    "unit.change": N_("Zuständigkeit geändert"),
 }
 TARGET_LABELS = {
     "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
     "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
-    "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"),
+    "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"), "unit": N_("Zuständigkeit"),
 }
 
 
