@@ -1,7 +1,7 @@
 """Similar contributions together: German texts stemmed (Snowball), stop words dropped, TF-IDF vectors, and
 groups of contributions whose cosine similarity reaches a threshold (connected components of the similarity
-graph, computed in blocks of rows so memory stays bounded), each split further by average-linkage clustering (SciPy) so
-that a chain of pairwise similar texts does not join unrelated ones. No external service; scikit-learn and SciPy.
+graph, computed in blocks of rows so memory stays bounded), each split further by average-linkage clustering so
+that a chain of pairwise similar texts does not join unrelated ones. No external service; scikit-learn only.
 
 `group_texts` is pure (texts in, groups out); `round_groups` applies it to the visible contributions of a round.
 """
@@ -11,12 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import snowballstemmer
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 THRESHOLD = 0.3
@@ -68,28 +64,47 @@ def _top_terms(matrix, k: int):
         start, end = matrix.indptr[i], matrix.indptr[i + 1]
         if end - start > k:
             row = matrix.data[start:end]
-            row[np.argsort(row)[:-k]] = 0.0
+            row[row.argsort()[:-k]] = 0.0
     matrix.eliminate_zeros()
     return matrix
 
 
-def _similar_pairs(matrix, threshold: float, block: int) -> tuple[np.ndarray, np.ndarray]:
+def _similar_pairs(matrix, threshold: float, block: int) -> tuple[list[int], list[int]]:
     """Pairs (i < j) of rows whose cosine similarity reaches the threshold (rows are L2-normed)."""
     top = _top_terms(matrix, TOP_TERMS)
     top_t = top.T.tocsc()
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for start in range(0, matrix.shape[0], block):
         candidates = (top[start:start + block] @ top_t).tocoo()
         keep = (candidates.row + start < candidates.col) & (candidates.data >= threshold * CANDIDATE_SHARE)
         r, c = candidates.row[keep] + start, candidates.col[keep]
         if len(r):
-            exact = np.asarray(matrix[r].multiply(matrix[c]).sum(axis=1)).ravel()
+            exact = matrix[r].multiply(matrix[c]).sum(axis=1).A1
             similar = exact >= threshold
-            rows.append(r[similar])
-            cols.append(c[similar])
-    if not rows:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    return np.concatenate(rows), np.concatenate(cols)
+            rows += r[similar].tolist()
+            cols += c[similar].tolist()
+    return rows, cols
+
+
+def _components(n: int, rows: list[int], cols: list[int]) -> list[list[int]]:
+    """Connected components of the similarity graph (union-find), each a sorted list of indices."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in zip(rows, cols, strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    found: dict[int, list[int]] = {}
+    for i in range(n):
+        found.setdefault(root(i), []).append(i)
+    return list(found.values())
 
 
 def _refine(matrix, indices: list[int], threshold: float) -> list[int]:
@@ -97,10 +112,14 @@ def _refine(matrix, indices: list[int], threshold: float) -> list[int]:
     if len(indices) <= 2 or len(indices) > REFINE_LIMIT:
         return [0] * len(indices)
     sub = matrix[indices]
-    distances = np.clip(1.0 - (sub @ sub.T).toarray(), 0.0, 2.0)  # rows are L2-normed: 1 - cosine similarity
-    np.fill_diagonal(distances, 0.0)
-    tree = linkage(squareform(distances, checks=False), method="average")  # SciPy's: far less overhead per call
-    return [int(x) for x in fcluster(tree, t=1 - threshold, criterion="distance")]
+    similarities = (sub @ sub.T).toarray()
+    if similarities.min() >= threshold:  # every pair alike already: one group, no clustering needed
+        return [0] * len(indices)
+    distances = (1.0 - similarities).clip(0.0, 2.0)  # rows are L2-normed: 1 - cosine similarity
+    distances.flat[::len(indices) + 1] = 0.0
+    clustering = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                         distance_threshold=1 - threshold)
+    return [int(x) for x in clustering.fit_predict(distances)]
 
 
 @dataclass
@@ -123,11 +142,7 @@ def group_texts(texts: list[str], *, threshold: float = THRESHOLD, block: int = 
         return []
     n = matrix.shape[0]
     r, c = _similar_pairs(matrix, threshold, block)
-    graph = csr_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
-    _count, labels = connected_components(graph, directed=False)
-    components: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        components.setdefault(int(label), []).append(index)
+    components = dict(enumerate(_components(n, r, c)))
     members: dict[tuple[int, int], list[int]] = {}
     for label, indices in components.items():
         if len(indices) < 2:
@@ -143,10 +158,10 @@ def group_texts(texts: list[str], *, threshold: float = THRESHOLD, block: int = 
         if len(indices) < 2:
             continue
         sub = matrix[indices]
-        present = np.asarray((sub > 0).sum(axis=0)).ravel()
-        weight = np.asarray(sub.sum(axis=0)).ravel()
-        shared = np.where(present >= max(2, (len(indices) + 1) // 2))[0]
-        order = shared[np.argsort(-weight[shared], kind="stable")][:MAX_TERMS]
+        present = (sub > 0).sum(axis=0).A1
+        weight = sub.sum(axis=0).A1
+        shared = (present >= max(2, (len(indices) + 1) // 2)).nonzero()[0]
+        order = shared[(-weight[shared]).argsort(kind="stable")][:MAX_TERMS]
         groups.append(Group(members=indices, terms=[best_surface.get(vocabulary[i], vocabulary[i]) for i in order]))
     groups.sort(key=lambda g: (-len(g.members), g.members[0]))
     return groups
