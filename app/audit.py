@@ -51,12 +51,19 @@ ACTION_LABELS = {
     "event.minutes": N_("Protokoll der Werkstatt veröffentlicht"),
     "event.attachment": N_("Anhang zum Protokoll hinzugefügt"),
     "event.attachment_delete": N_("Anhang zum Protokoll entfernt"),
+    "casework.assign": N_("Beitrag zugewiesen"),
+    "note.add": N_("Interne Notiz geschrieben"),
+    "response.draft": N_("Antwortentwurf gespeichert"),
+    "response.approve": N_("Antwort freigegeben"),
+    "unit.add": N_("Zuständigkeit angelegt"),
+    "unit.change": N_("Zuständigkeit geändert"),
 }
 TARGET_LABELS = {
     "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
     "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
     "comment": N_("Beitrag"), "idea": N_("Idee"), "platform": N_("Plattform"),
     "site_page": N_("Seite"), "barrier_report": N_("Barriere-Meldung"), "event": N_("Werkstatt"),
+    "unit": N_("Zuständigkeit"),
 }
 
 

@@ -146,6 +146,10 @@ def keys_for(change: Change, find) -> set[str]:
     if t in ("barrier_report", "event", "event_registration", "event_attachment"):  # list pages (the barrier
         # queue) and Werkstätten: their pages, rounds, Quartiere
         return {LISTS}
+    if t == "casework":  # leads' pages only (uncached), but the unit is the Abwägungstabelle's Zuständigkeit
+        return {LISTS}
+    if t == "internal_note":  # shown on the leads' uncached workbench pages only
+        return set()
     if t in ("edition", "edition_section", "audit_entry"):
         return {LISTS}
     if t == "round_follow":  # shown only on round pages (a per-person copy of them)

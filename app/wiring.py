@@ -33,7 +33,7 @@ from app.notifications import service as mail
 from app.responses import notify as responses_notify
 from app.responses import pages as responses_pages
 from app.responses import service as responses_service
-from app.responses.models import Response
+from app.responses.models import Casework, InternalNote, Response
 from app.rounds import notify as rounds_notify
 from app.rounds import pages as rounds_pages
 from app.rounds import service as rounds_service
@@ -59,7 +59,7 @@ PERSONAL_DATA = [
 # (who published, answered, changed a status, opened a round, invited) and the audit log, kept under the name
 # "gelöschtes Konto".
 OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersion, Edition, Round, IdeaStatusChange,
-                    Response, SitePageVersion, Event)
+                    Response, SitePageVersion, Event, Casework, InternalNote)
 
 
 def wire() -> None:

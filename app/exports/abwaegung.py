@@ -25,7 +25,7 @@ from app.documents import service as documents
 from app.documents.models import Document, Paragraph, SectionVersion
 from app.ideas.models import Idea
 from app.quartiere.models import Quarter
-from app.responses import policy
+from app.responses import casework, policy
 from app.responses import service as responses
 from app.rounds import service as rounds
 from app.rounds.models import Round
@@ -33,8 +33,8 @@ from app.web.i18n import BERLIN
 from app.web.i18n import gettext as _
 
 COLUMNS = ("Nr.", "Abschnitt", "Fassung", "Absatz", "Zitat", "Beitrag", "Verfasser*in", "Datum",
-           "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung")
-WIDTHS = (6, 28, 8, 8, 30, 60, 28, 12, 14, 60, 22, 12)
+           "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung", "Zuständigkeit")
+WIDTHS = (6, 28, 8, 8, 30, 60, 28, 12, 14, 60, 22, 12, 20)
 BATCH = 1000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -86,6 +86,12 @@ class _Lookups:
         return v.number if v else ""
 
 
+def zustaendigkeit(session: Session, *, comment_ids=(), idea_ids=()) -> dict[tuple[str, int], str]:
+    """The "Zuständigkeit" column (issue 16): the responsible unit of each contribution of a batch. Only the unit's
+    name; assignees, drafts and internal notes of the workbench never reach the table."""
+    return casework.unit_names(session, comment_ids=comment_ids, idea_ids=idea_ids)
+
+
 def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) -> Iterator[list]:
     document = session.get(Document, round_.document_id)
     in_round = set(rounds.section_ids(session, round_.id))
@@ -105,6 +111,7 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
                 break
             last = pairs[-1][0].id
             answers = responses.current_map(session, comment_ids=[c.id for c, _u in pairs])
+            units = zustaendigkeit(session, comment_ids=[c.id for c, _u in pairs])
             lookups.load_versions({c.section_version_id for c, _u in pairs}
                                   | {r.version_id for r in answers.values() if r.version_id})
             for comment, author in pairs:
@@ -117,7 +124,7 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
                        _contribution_text(comment, comment.body), responses.author_label(author),
                        _date(comment.created_at), f"{comment.up_count} / {comment.down_count}",
                        answer.text if answer else "", responses.status_label(answer.status) if answer else "",
-                       lookups.number(answer.version_id) if answer else ""]
+                       lookups.number(answer.version_id) if answer else "", units.get(("comment", comment.id), "")]
             for comment, _u in pairs:  # keep the identity map small between batches
                 session.expunge(comment)
     section_labels = dict(labels)
@@ -132,6 +139,7 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
             break
         last = rows[-1][0].id
         answers = responses.current_map(session, idea_ids=[i.id for i, _u, _q in rows])
+        units = zustaendigkeit(session, idea_ids=[i.id for i, _u, _q in rows])
         lookups.load_versions({r.version_id for r in answers.values() if r.version_id})
         for idea, author, quarter in rows:
             number += 1
@@ -141,7 +149,7 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
             yield [number, where, "", "", "", _contribution_text(idea, f"{idea.title}: {idea.body}"),
                    responses.author_label(author), _date(idea.created_at), f"{idea.support_count} / 0",
                    answer.text if answer else "", responses.status_label(answer.status) if answer else "",
-                   lookups.number(answer.version_id) if answer else ""]
+                   lookups.number(answer.version_id) if answer else "", units.get(("idea", idea.id), "")]
         for idea, _u, _q in rows:
             session.expunge(idea)
 

@@ -2,9 +2,23 @@
 
 from typing import Literal
 
+from app.db import writes
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
-from app.responses import service
-from app.responses.schemas import ResponseIn, ResponseOut
+from app.responses import casework, service
+from app.responses.schemas import (
+    AssignIn,
+    CaseworkOut,
+    GroupMemberOut,
+    GroupOut,
+    NoteIn,
+    NoteOut,
+    ResponseIn,
+    ResponseOut,
+    UnitIn,
+    UnitOut,
+    UnitPatch,
+    UnitProgressOut,
+)
 
 router = api_router(tags=["responses"])
 Kind = Literal["comment", "idea"]
@@ -32,3 +46,86 @@ for _kind, _path in (("comment", "/comments/{target_id}/response"), ("idea", "/i
                          summary=f"Set the Stellungnahme of a {_kind} (lead)")
     router.add_api_route(_path, _get(_kind), methods=["GET"], response_model=ResponseOut,
                          summary=f"The current Stellungnahme of a {_kind} with its history")
+
+
+# --- the workbench of the three offices (leads; the list of units: administrators) ----------------
+
+def _case(session, user, target: str, target_id: int) -> CaseworkOut:
+    return CaseworkOut(**casework.case_out(session, viewer=user, kind=target, target_id=target_id))
+
+
+@router.get("/units", response_model=list[UnitOut], tags=["workbench"], summary="Responsible units (lead, admin)")
+@writes  # the three offices are made on first use
+def list_responsible_units(user: CurrentUser, session: SessionDep, include_inactive: bool = False):
+    return [UnitOut(id=u.id, name=u.name, active=u.active)
+            for u in casework.units_for(session, viewer=user, include_inactive=include_inactive)]
+
+
+@router.post("/units", status_code=201, response_model=UnitOut, tags=["workbench"], summary="Add a unit (admin)")
+def add_responsible_unit(data: UnitIn, user: CurrentUser, session: SessionDep):
+    unit = casework.add_unit(session, actor=user, name=data.name)
+    return UnitOut(id=unit.id, name=unit.name, active=unit.active)
+
+
+@router.patch("/units/{unit_id}", response_model=UnitOut, tags=["workbench"],
+              summary="Rename or (de)activate a unit (admin)")
+def change_responsible_unit(unit_id: int, data: UnitPatch, user: CurrentUser, session: SessionDep):
+    unit = casework.change_unit(session, actor=user, unit_id=unit_id, name=data.name, active=data.active)
+    return UnitOut(id=unit.id, name=unit.name, active=unit.active)
+
+
+@router.get("/casework/{target}/{target_id}", response_model=CaseworkOut, tags=["workbench"],
+            summary="Unit, assignee, answer draft and internal notes of a contribution (lead)")
+def get_casework(target: Kind, target_id: int, user: CurrentUser, session: SessionDep):
+    return _case(session, user, target, target_id)
+
+
+@router.put("/casework/{target}/{target_id}", response_model=CaseworkOut, tags=["workbench"],
+            summary="Assign a contribution to a unit and a lead (null clears; lead)")
+def assign_casework(target: Kind, target_id: int, data: AssignIn, user: CurrentUser, session: SessionDep):
+    casework.assign(session, actor=user, items=[(target, target_id)], unit_id=data.unit_id,
+                    assignee_id=data.assignee_id)
+    return _case(session, user, target, target_id)
+
+
+@router.post("/casework/{target}/{target_id}/notes", status_code=201, response_model=NoteOut, tags=["workbench"],
+             summary="Add an internal note (lead; never public)")
+def add_internal_note(target: Kind, target_id: int, data: NoteIn, user: CurrentUser, session: SessionDep):
+    note = casework.add_note(session, actor=user, kind=target, target_id=target_id, body=data.body)
+    return NoteOut(**casework.note_out(session, note))
+
+
+@router.put("/casework/{target}/{target_id}/draft", response_model=CaseworkOut, tags=["workbench"],
+            summary="Save the answer draft (lead; not public)")
+def save_answer_draft(target: Kind, target_id: int, data: ResponseIn, user: CurrentUser, session: SessionDep):
+    casework.save_draft(session, actor=user, items=[(target, target_id)], data=data)
+    return _case(session, user, target, target_id)
+
+
+@router.post("/casework/{target}/{target_id}/approve", response_model=CaseworkOut, tags=["workbench"],
+             summary="Approve the answer draft (lead; still not public)")
+def approve_answer_draft(target: Kind, target_id: int, user: CurrentUser, session: SessionDep):
+    casework.approve(session, actor=user, items=[(target, target_id)])
+    return _case(session, user, target, target_id)
+
+
+@router.post("/casework/{target}/{target_id}/publish", response_model=ResponseOut, tags=["workbench"],
+             summary="Publish the approved draft as the Stellungnahme (lead; tells the author)")
+def publish_answer_draft(target: Kind, target_id: int, user: CurrentUser, session: SessionDep):
+    casework.publish(session, actor=user, items=[(target, target_id)])
+    return ResponseOut(**service.response_out(session, kind=target, target_id=target_id, viewer=user))
+
+
+@router.get("/rounds/{round_id}/unit-progress", response_model=list[UnitProgressOut], tags=["workbench"],
+            summary="Answered and assigned contributions per unit (lead)")
+def unit_progress(round_id: int, user: CurrentUser, session: SessionDep):
+    return [UnitProgressOut(**p.__dict__) for p in casework.round_progress(session, viewer=user, round_id=round_id)]
+
+
+@router.get("/rounds/{round_id}/similar-groups", response_model=list[GroupOut], tags=["workbench"],
+            summary="Contributions that say much the same, grouped, with their shared terms (lead)")
+def similar_groups(round_id: int, user: CurrentUser, session: SessionDep, open_only: bool = False):
+    groups = casework.round_groups(session, viewer=user, round_id=round_id, open_only=open_only)
+    return [GroupOut(number=g.number, terms=g.terms, members=[
+        GroupMemberOut(target=m.kind, target_id=m.id, excerpt=m.excerpt, answered=m.answered) for m in g.members])
+        for g in groups]

@@ -7,12 +7,13 @@ from fastapi import Depends, Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
+from app.db import writes
 from app.deps import OptionalUser, SessionDep, page_router, require_roles
 from app.documents.models import Section, SectionVersion
-from app.errors import DomainError
-from app.responses import service, workbench
-from app.responses.models import STATUS_LABELS
-from app.responses.schemas import ResponseIn
+from app.errors import DomainError, Invalid
+from app.responses import casework, service, workbench
+from app.responses.models import DRAFT_STATE_LABELS, STATUS_LABELS
+from app.responses.schemas import NoteIn, ResponseIn, UnitIn, UnitPatch
 from app.validation import is_number, parse
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
@@ -20,6 +21,7 @@ from app.web.templating import redirect, render
 
 router = page_router()
 Lead = Annotated[User, Depends(require_roles(Role.lead))]
+Admin = Annotated[User, Depends(require_roles(Role.admin))]
 
 
 def section_extension(request: Request, session: Session, section: Section, version: SectionVersion,
@@ -118,3 +120,138 @@ def idea_response(request: Request, idea_id: int, session: SessionDep, user: Opt
 def idea_answer(request: Request, idea_id: int, lead: Lead, session: SessionDep, status: str = Form(""),
                 text: str = Form(""), version_id: str = Form("")):
     return _answer(request, session, "idea", idea_id, lead, {"status": status, "text": text, "version_id": version_id})
+
+
+# --- the workbench of the three offices: one contribution's casework, similar groups, the units -----
+
+ACTIONS = ("assign", "note", "draft", "approve", "publish")
+
+
+def _act(session: Session, lead: User, action: str, items: list[tuple[str, int]], form: dict) -> str:
+    """One step of the workbench for the chosen contributions; the flash message that tells what happened."""
+    if action == "assign":
+        unit_id = casework.optional_id(form.get("unit_id", ""), "unit_id")
+        assignee_id = casework.optional_id(form.get("assignee_id", ""), "assignee_id")
+        n = casework.assign(session, actor=lead, items=items, unit_id=unit_id, assignee_id=assignee_id)
+        return ngettext("%(num)d Beitrag zugewiesen.", "%(num)d Beiträge zugewiesen.", n) % {"num": n}
+    if action == "note":
+        data = parse(NoteIn, {"body": form.get("body", "")})
+        kind, target_id = items[0]
+        casework.add_note(session, actor=lead, kind=kind, target_id=target_id, body=data.body)
+        return _("Die interne Notiz ist gespeichert.")
+    if action == "draft":
+        data = parse(ResponseIn, _input(form.get("status", ""), form.get("text", ""), form.get("version_id", "")))
+        n = casework.save_draft(session, actor=lead, items=items, data=data)
+        return ngettext("%(num)d Antwortentwurf gespeichert.", "%(num)d Antwortentwürfe gespeichert.", n) % {"num": n}
+    if action == "approve":
+        n = casework.approve(session, actor=lead, items=items)
+        return ngettext("%(num)d Antwort freigegeben.", "%(num)d Antworten freigegeben.", n) % {"num": n}
+    if action == "publish":
+        n = casework.publish(session, actor=lead, items=items)
+        return ngettext("%(num)d Stellungnahme veröffentlicht.", "%(num)d Stellungnahmen veröffentlicht.", n) % {
+            "num": n}
+    raise Invalid(_("Unbekannter Arbeitsschritt."))
+
+
+def _case_page(request: Request, session: Session, lead: User, round_id: int, target: str, target_id: int, *,
+               status_code: int = 200, values: dict | None = None, errors: dict | None = None, first_use: bool = False,
+               **extra):
+    view = casework.case_view(session, viewer=lead, round_id=round_id, slug=target, target_id=target_id,
+                              first_use=first_use)
+    return render(request, "responses/casework.html", {
+        "view": view, "status_labels": STATUS_LABELS, "draft_labels": DRAFT_STATE_LABELS,
+        "values": values or {}, "errors": errors or {}, "action": "", **extra}, status_code=status_code)
+
+
+@router.get("/runden/{round_id}/abwaegung/gruppen", name="similar_groups")
+def similar_groups(request: Request, round_id: int, lead: Lead, session: SessionDep, offen: str = ""):
+    return _groups_page(request, session, lead, round_id, open_only=offen == "1")
+
+
+def _groups_page(request: Request, session: Session, lead: User, round_id: int, *, open_only: bool,
+                 status_code: int = 200, **extra):
+    round_ = casework.round_of(session, round_id)
+    groups = casework.round_groups(session, viewer=lead, round_id=round_id, open_only=open_only)
+    return render(request, "responses/groups.html", {
+        "round": round_, "groups": groups, "open_only": open_only, "units": casework.list_units(session),
+        "leads": casework.leads(session), "status_labels": STATUS_LABELS, "draft_labels": DRAFT_STATE_LABELS,
+        "values": extra.pop("values", {}), "errors": extra.pop("errors", {}), "group_number": extra.pop("group", None),
+        **extra}, status_code=status_code)
+
+
+@router.post("/runden/{round_id}/abwaegung/gruppen")
+def similar_groups_act(request: Request, round_id: int, lead: Lead, session: SessionDep,
+                       items: Annotated[list[str], Form()] = (), action: str = Form(""), group: str = Form(""),
+                       unit_id: str = Form(""), assignee_id: str = Form(""), status: str = Form(""),
+                       text: str = Form(""), offen: str = Form("")):
+    form = {"unit_id": unit_id, "assignee_id": assignee_id, "status": status, "text": text, "version_id": ""}
+    try:
+        if action not in ACTIONS or action == "note":
+            raise Invalid(_("Unbekannter Arbeitsschritt."))
+        chosen = service.parse_items(list(items)[:casework.MAX_ITEMS + 1])
+        casework.check_in_round(session, round_id=round_id, items=chosen)
+        flash = _act(session, lead, action, chosen, form)
+    except DomainError as exc:
+        return _groups_page(request, session, lead, round_id, open_only=offen == "1", status_code=exc.status,
+                            values=form, errors=dict(exc.errors), message=exc.message, group=group)
+    anchor = f"#gruppe-{group}" if group.isdigit() else ""
+    return redirect(f"/runden/{round_id}/abwaegung/gruppen{'?offen=1' if offen == '1' else ''}{anchor}", flash=flash)
+
+
+@router.get("/runden/{round_id}/abwaegung/{target}/{target_id}", name="casework")
+@writes  # the three offices are made on first use
+def casework_page(request: Request, round_id: int, target: str, target_id: int, lead: Lead, session: SessionDep):
+    return _case_page(request, session, lead, round_id, target, target_id, first_use=True)
+
+
+@router.post("/runden/{round_id}/abwaegung/{target}/{target_id}")
+def casework_act(request: Request, round_id: int, target: str, target_id: int, lead: Lead, session: SessionDep,
+                 action: str = Form(""), unit_id: str = Form(""), assignee_id: str = Form(""), body: str = Form(""),
+                 status: str = Form(""), text: str = Form(""), version_id: str = Form("")):
+    form = {"unit_id": unit_id, "assignee_id": assignee_id, "body": body, "status": status, "text": text,
+            "version_id": version_id}
+    try:
+        view = casework.case_view(session, viewer=lead, round_id=round_id, slug=target, target_id=target_id)
+        flash = _act(session, lead, action, [(view.kind, view.id)], form)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        session.rollback()
+        return _case_page(request, session, lead, round_id, target, target_id, values=form,
+                          errors=dict(exc.errors), message=exc.message, action=action, status_code=exc.status)
+    anchors = {"assign": "#zustaendigkeit", "note": "#notizen", "draft": "#antwort", "approve": "#antwort",
+               "publish": "#antwort"}
+    return redirect(f"/runden/{round_id}/abwaegung/{target}/{target_id}{anchors.get(action, '')}", flash=flash)
+
+
+@router.get("/verwaltung/zustaendigkeiten", name="units")
+@writes  # the three offices are made on first use
+def units_page(request: Request, admin: Admin, session: SessionDep):
+    units = casework.units_for(session, viewer=admin, include_inactive=True)
+    return render(request, "responses/units.html", {"units": units, "values": {}, "errors": {}})
+
+
+@router.post("/verwaltung/zustaendigkeiten")
+def units_act(request: Request, admin: Admin, session: SessionDep, action: str = Form(""), unit_id: str = Form(""),
+              name: str = Form("")):
+    try:
+        if action == "add":
+            data = parse(UnitIn, {"name": name})
+            casework.add_unit(session, actor=admin, name=data.name)
+            flash = _("Die Zuständigkeit „{name}“ ist angelegt.").format(name=data.name)
+        elif action in ("rename", "activate", "deactivate"):
+            uid = casework.optional_id(unit_id, "unit_id")
+            if uid is None:
+                raise Invalid(_("Bitte wählen Sie eine Zuständigkeit."))
+            data = parse(UnitPatch, {"name": name} if action == "rename" else {"active": action == "activate"})
+            unit = casework.change_unit(session, actor=admin, unit_id=uid, name=data.name, active=data.active)
+            flash = _("Die Zuständigkeit „{name}“ ist geändert.").format(name=unit.name)
+        else:
+            raise Invalid(_("Unbekannter Arbeitsschritt."))
+    except DomainError as exc:
+        session.rollback()
+        units = casework.list_units(session, active_only=False)
+        return render(request, "responses/units.html", {
+            "units": units, "values": {"name": name, "unit_id": unit_id, "action": action},
+            "errors": dict(exc.errors), "message": exc.message}, status_code=exc.status)
+    return redirect("/verwaltung/zustaendigkeiten", flash=flash)

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.responses.models import ResponseStatus
-from app.validation import Text
+from app.validation import Name, Text
 
 MAX_TEXT = 10_000
 
@@ -47,3 +47,104 @@ class ResponseOut(RevisionOut):
     target_id: int
     version_id: int | None
     history: list[RevisionOut] = []
+
+
+# --- the workbench of the three offices ----------------------------------------------------------
+
+class UnitIn(BaseModel):
+    name: Name = Field(min_length=1, max_length=120)
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class UnitPatch(BaseModel):
+    name: Name | None = Field(default=None, min_length=1, max_length=120)
+    active: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class UnitOut(BaseModel):
+    id: int
+    name: str
+    active: bool
+
+
+class AssignIn(BaseModel):
+    unit_id: int | None = Field(default=None, ge=1)
+    assignee_id: int | None = Field(default=None, ge=1)
+
+
+class NoteIn(BaseModel):
+    body: Text = Field(min_length=1, max_length=MAX_TEXT)
+
+    @field_validator("body")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class NoteOut(BaseModel):
+    id: int
+    target: Literal["comment", "idea"]
+    target_id: int
+    body: str
+    author: str
+    created_at: datetime
+
+
+class DraftOut(BaseModel):
+    state: Literal["draft", "approved"]
+    status: ResponseStatus
+    text: str
+    version_id: int | None
+
+
+class CaseworkOut(BaseModel):
+    """The leads' internal handling of a contribution (never shown to anyone else)."""
+
+    target: Literal["comment", "idea"]
+    target_id: int
+    unit_id: int | None
+    unit: str | None
+    assignee_id: int | None
+    assignee: str | None
+    draft: DraftOut | None
+    notes: list[NoteOut]
+
+
+class UnitProgressOut(BaseModel):
+    unit_id: int | None
+    name: str
+    answered: int
+    total: int
+
+
+class GroupMemberOut(BaseModel):
+    target: Literal["comment", "idea"]
+    target_id: int
+    excerpt: str
+    answered: bool
+
+
+class GroupOut(BaseModel):
+    number: int
+    terms: list[str]
+    members: list[GroupMemberOut]

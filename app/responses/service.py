@@ -107,14 +107,14 @@ def load_target(session: Session, *, kind: str, target_id: int, viewer: User | N
     raise NotFound(_("Unbekannte Art von Beitrag."))
 
 
-def _answerable(session: Session, kind: str, target_id: int) -> Target:
+def answerable(session: Session, kind: str, target_id: int) -> Target:
     target = load_target(session, kind=kind, target_id=target_id, viewer=None)  # hidden: 404 even for leads
     if target.comment is not None and target.comment.withdrawn_at is not None:
         raise Conflict(_("Dieser Beitrag wurde zurückgezogen; er braucht keine Stellungnahme."))
     return target
 
 
-def _check_version(session: Session, target: Target, version_id: int | None) -> SectionVersion | None:
+def check_version(session: Session, target: Target, version_id: int | None) -> SectionVersion | None:
     if version_id is None:
         return None
     version = session.get(SectionVersion, version_id)
@@ -164,7 +164,7 @@ def _concurrent(session: Session):
     raise Conflict(_("Gerade wurde eine andere Stellungnahme gespeichert. Bitte laden Sie die Seite neu."))
 
 
-def _commit(session: Session) -> None:
+def commit(session: Session) -> None:
     try:
         session.commit()
     except IntegrityError:
@@ -177,15 +177,27 @@ def respond(session: Session, *, actor: User | None, kind: str, target_id: int, 
     if not policy.can_respond(actor):
         raise Forbidden(_("Nur die Projektleitung gibt Stellungnahmen ab."))
     now = now or utcnow()
-    target = _answerable(session, kind, target_id)
-    _check_version(session, target, data.version_id)
-    response = _save(session, target=target, status=data.status.value, text=data.text, version_id=data.version_id,
-                     author_id=actor.id, now=now)
+    target = answerable(session, kind, target_id)
+    check_version(session, target, data.version_id)
+    response = publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
+                                version_id=data.version_id, now=now)
     if response is None:
         return current(session, kind=kind, target_id=target_id)
-    audit.record(session, actor_id=actor.id, action="response.set", target_type=kind, target_id=target_id,
-                 summary=f"{status_label(data.status.value)} (Fassung {response.revision}): {data.text[:300]}")
-    _commit(session)
+    commit(session)
+    return response
+
+
+def publish_response(session: Session, *, actor: User, target: Target, status: str, text: str,
+                     version_id: int | None, now: datetime, summary: str = "") -> Response | None:
+    """Make a Stellungnahme public: a new current revision (None when it would change nothing), audited, and
+    the author told (by _save, app/responses/notify.py), in the caller's transaction. Every official response goes
+    through here: answered directly, answered together, or a published draft of the workbench."""
+    response = _save(session, target=target, status=status, text=text, version_id=version_id,
+                     author_id=actor.id, now=now)
+    if response is None:
+        return None
+    audit.record(session, actor_id=actor.id, action="response.set", target_type=target.kind, target_id=target.id,
+                 summary=f"{status_label(status)} ({summary or f'Fassung {response.revision}'}): {text[:300]}")
     return response
 
 
@@ -214,18 +226,15 @@ def respond_many(session: Session, *, actor: User | None, items: list[tuple[str,
     changed = 0
     try:
         for kind, target_id in items:
-            target = _answerable(session, kind, target_id)
-            _check_version(session, target, data.version_id)
-            if _save(session, target=target, status=data.status.value, text=data.text,
-                     version_id=data.version_id, author_id=actor.id, now=now) is not None:
+            target = answerable(session, kind, target_id)
+            check_version(session, target, data.version_id)
+            if publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
+                                version_id=data.version_id, now=now, summary="Sammelantwort") is not None:
                 changed += 1
-                audit.record(session, actor_id=actor.id, action="response.set", target_type=kind,
-                             target_id=target_id,
-                             summary=f"{status_label(data.status.value)} (Sammelantwort): {data.text[:300]}")
     except DomainError:
         session.rollback()  # nothing of the batch stays
         raise
-    _commit(session)
+    commit(session)
     return changed
 
 

@@ -20,8 +20,8 @@ from app.documents.models import Document, Paragraph, SectionVersion
 from app.errors import Forbidden
 from app.ideas.models import Idea
 from app.quartiere.models import District, Quarter
-from app.responses import policy, service
-from app.responses.models import STATUS_LABELS, Response
+from app.responses import casework, policy, service
+from app.responses.models import DRAFT_STATE_LABELS, STATUS_LABELS, Casework, Response
 from app.rounds import service as rounds
 from app.rounds.models import Round
 from app.validation import is_number
@@ -42,6 +42,8 @@ class Filter:
     alignment: str = ""
     district: int | None = None
     quarter: int | None = None
+    unit: str = ""      # a unit's id, or "none": without a unit
+    assignee: str = ""  # a lead's id, or "none": nobody assigned
     page: int = 1
 
     @classmethod
@@ -60,11 +62,28 @@ class Filter:
                    organisation=(query.get("organisation") or "").strip()[:160],
                    alignment=alignment if alignment in ALIGNMENT_LABELS else "",
                    district=number("district"), quarter=number("quarter"),
+                   unit=_choice(query.get("unit")), assignee=_choice(query.get("assignee")),
                    page=max(1, min(number("page") or 1, 10_000)))
 
     def query(self, **changes) -> str:
         values = {**self.__dict__, **changes}
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and not (k == "page" and v == 1)})
+
+
+def _choice(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if value == "none" or (is_number(value) and len(value) < 10) else ""
+
+
+def _case_filters(f: Filter, column) -> list:
+    """Conditions of the unit and assignee filters; `column` is Casework.comment_id == Comment.id or the idea's."""
+    where = []
+    for value, field_ in ((f.unit, Casework.unit_id), (f.assignee, Casework.assignee_id)):
+        if value == "none":
+            where.append(~select(Casework.id).where(column, field_.is_not(None)).exists())
+        elif value:
+            where.append(select(Casework.id).where(column, field_ == int(value)).exists())
+    return where
 
 
 @dataclass
@@ -87,6 +106,7 @@ class Item:
     place: str = ""
     title: str = ""
     response: service.Shown | None = None
+    case: casework.CaseInfo | None = None
 
     @property
     def key(self) -> str:
@@ -107,6 +127,10 @@ class Workbench:
     quarters: list[Quarter]
     versions: list[tuple[int, str]]
     paragraphs: list[tuple[str, str]] = field(default_factory=list)
+    units: list = field(default_factory=list)
+    leads: list = field(default_factory=list)
+    unit_progress: list = field(default_factory=list)
+    draft_labels: dict = field(default_factory=lambda: DRAFT_STATE_LABELS)
     status_labels: dict = field(default_factory=lambda: STATUS_LABELS)
     alignment_labels: dict = field(default_factory=lambda: ALIGNMENT_LABELS)
     states: dict = field(default_factory=lambda: STATES)
@@ -145,6 +169,7 @@ def _comment_query(round_id: int, f: Filter, include_hidden: bool):
         where.append(answered)
     if f.status:
         where.append(_status_filter(Response.comment_id == Comment.id, f.status))
+    where += _case_filters(f, Casework.comment_id == Comment.id)
     return (select(literal("comment").label("kind"), Comment.id.label("id"),
                    case((answered, 1), else_=0).label("answered"), Comment.created_at.label("created_at"))
             .join(User, User.id == Comment.author_id).where(*where))
@@ -169,6 +194,7 @@ def _idea_query(round_id: int, f: Filter, include_hidden: bool):
         where.append(answered)
     if f.status:
         where.append(_status_filter(Response.idea_id == Idea.id, f.status))
+    where += _case_filters(f, Casework.idea_id == Idea.id)
     return (select(literal("idea").label("kind"), Idea.id.label("id"), case((answered, 1), else_=0).label("answered"),
                    Idea.created_at.label("created_at"))
             .join(User, User.id == Idea.author_id).join(Quarter, Quarter.id == Idea.quarter_id).where(*where))
@@ -205,6 +231,7 @@ def _load(session: Session, keys: list[tuple[str, int]], section_labels: dict[in
     quarters = {q.id: q for q in session.exec(select(Quarter).where(
         col(Quarter.id).in_({i.quarter_id for i in ideas.values()})))} if ideas else {}
     answers = service.shown(session, service.current_map(session, comment_ids=comment_ids, idea_ids=idea_ids))
+    cases = casework.case_map(session, comment_ids=comment_ids, idea_ids=idea_ids)
     items = []
     for kind, target_id in keys:
         if kind == "comment":
@@ -217,7 +244,7 @@ def _load(session: Session, keys: list[tuple[str, int]], section_labels: dict[in
                 version_number=v.number if v else None,
                 paragraph=positions.get((c.section_version_id, c.paragraph_anchor)) if c.paragraph_anchor else None,
                 quote=c.quote, alignment=c.alignment, up=c.up_count, down=c.down_count,
-                response=answers.get((kind, c.id))))
+                response=answers.get((kind, c.id)), case=cases.get((kind, c.id))))
         else:
             i = ideas[target_id]
             q = quarters.get(i.quarter_id)
@@ -225,7 +252,8 @@ def _load(session: Session, keys: list[tuple[str, int]], section_labels: dict[in
                 kind=kind, id=i.id, created_at=i.created_at, author=service.author_label(people.get(i.author_id)),
                 text=i.body, html=i.html, hidden=i.hidden_at is not None, title=i.title,
                 section_label=section_labels.get(i.section_id, "") if i.section_id else "", section_id=i.section_id,
-                up=i.support_count, place=q.name if q else "", response=answers.get((kind, i.id))))
+                up=i.support_count, place=q.name if q else "", response=answers.get((kind, i.id)),
+                case=cases.get((kind, i.id))))
     return items
 
 
@@ -264,4 +292,5 @@ def build(session: Session, *, round_id: int, viewer: User | None, f: Filter) ->
                           for p in documents.paragraphs_of(session, current.id)]
     return Workbench(round=round_, filter=f, items=items, total=total, answered=answered, answerable=answerable,
                      sections=sections, organisations=organisations, districts=districts, quarters=quarters,
-                     versions=versions, paragraphs=paragraphs)
+                     versions=versions, paragraphs=paragraphs, units=casework.list_units(session),
+                     leads=casework.leads(session), unit_progress=casework.progress_by_unit(session, round_id=round_id))

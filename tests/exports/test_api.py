@@ -30,7 +30,7 @@ def test_csv_has_the_columns_and_one_row_per_contribution(client, world):
     world.respond("idea", idea["id"], status="noted", text="Danke!")
     rows = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv"))
     assert rows[0] == ["Nr.", "Abschnitt", "Fassung", "Absatz", "Zitat", "Beitrag", "Verfasser*in", "Datum",
-                       "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung"]
+                       "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung", "Zuständigkeit"]
     assert len(rows) == 4
     first = rows[1]
     assert first[0] == "1" and first[1].startswith("1.1") and first[2] == "1" and first[3] == "2"

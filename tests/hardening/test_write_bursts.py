@@ -84,6 +84,15 @@ class Setup:
                                              json={"interpreting_language": "Englisch"}))["id"]
         self.attendee = token_of(api, make_user("resident"))
         self.ok(api.post(f"/api/v1/events/{self.event}/registrations", headers=self.attendee, json={}))
+        # the workbench (issue 16): a contribution per step, one with a draft to approve, one approved to publish
+        self.units = {u["name"]: u["id"] for u in self.ok(api.get("/api/v1/units", headers=self.lead))}
+        self.unit_to_change = self.ok(api.post("/api/v1/units", headers=self.admin, json={"name": "Amt X"}))["id"]
+        self.case = {name: w.comment(body=f"Beitrag {name}")["id"] for name in ("assign", "note", "draft", "approve",
+                                                                               "publish")}
+        for name in ("approve", "publish"):
+            self.ok(api.put(f"/api/v1/casework/comment/{self.case[name]}/draft", headers=self.lead,
+                            json={"status": "noted", "text": "Danke."}))
+        self.ok(api.post(f"/api/v1/casework/comment/{self.case['publish']}/approve", headers=self.lead))
         self.export = api.get("/api/v1/export", headers=self.admin).content
 
     @staticmethod
@@ -215,6 +224,27 @@ class Setup:
             ("PUT", "/api/v1/ideas/{target_id}/response"): (
                 (f"/ideas/{s.idea}/response", {"headers": lead, "json": {"status": "noted", "text": "Danke."}}),
                 (f"/ideas/{MISSING}/response", {"headers": lead, "json": {"status": "noted", "text": "Danke."}})),
+            ("POST", "/api/v1/units"): (("/units", {"headers": admin, "json": {"name": "Amt im Ansturm"}}),
+                                        ("/units", {"headers": lead, "json": {"name": "Amt der Leitung"}})),
+            ("PATCH", "/api/v1/units/{unit_id}"): (
+                (f"/units/{s.unit_to_change}", {"headers": admin, "json": {"name": "Amt Y", "active": False}}),
+                (f"/units/{MISSING}", {"headers": admin, "json": {"active": False}})),
+            ("PUT", "/api/v1/casework/{target}/{target_id}"): (
+                (f"/casework/comment/{s.case['assign']}", {"headers": lead, "json": {"unit_id": s.units["Jugendamt"]}}),
+                (f"/casework/comment/{s.case['assign']}", {"headers": expert, "json": {"unit_id": None}})),
+            ("POST", "/api/v1/casework/{target}/{target_id}/notes"): (
+                (f"/casework/comment/{s.case['note']}/notes", {"headers": lead, "json": {"body": "Intern."}}),
+                (f"/casework/comment/{s.case['note']}/notes", {"headers": moderator, "json": {"body": "Intern."}})),
+            ("PUT", "/api/v1/casework/{target}/{target_id}/draft"): (
+                (f"/casework/comment/{s.case['draft']}/draft", {"headers": lead, "json": {"status": "noted",
+                                                                                         "text": "Danke."}}),
+                (f"/casework/idea/{MISSING}/draft", {"headers": lead, "json": {"status": "noted", "text": "Danke."}})),
+            ("POST", "/api/v1/casework/{target}/{target_id}/approve"): (
+                (f"/casework/comment/{s.case['approve']}/approve", {"headers": lead}),
+                (f"/casework/comment/{s.case['assign']}/approve", {"headers": lead})),
+            ("POST", "/api/v1/casework/{target}/{target_id}/publish"): (
+                (f"/casework/comment/{s.case['publish']}/publish", {"headers": lead}),
+                (f"/casework/comment/{s.case['approve']}/publish", {"headers": resident})),
             ("POST", "/api/v1/flags"): (
                 ("/flags", {"headers": resident, "json": {"target": "comment", "target_id": c["flag"],
                                                           "reason": "Beleidigend"}}),
