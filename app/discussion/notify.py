@@ -25,6 +25,8 @@ def _reachable(user: User | None) -> bool:
 
 
 def reply_posted(session: Session, *, parent: Comment, reply: Comment, replier: User) -> None:
+    if parent.source is not None:  # recorded on behalf of someone outside the platform: the recorder is no author
+        return
     author = session.get(User, parent.author_id)
     if not _reachable(author) or author.id == replier.id or not author.notify_replies:
         return

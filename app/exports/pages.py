@@ -18,7 +18,9 @@ def _attachment(name: str) -> dict:
 @router.get("/runden/{round_id}/abwaegungstabelle", name="abwaegungstabelle")
 def printable(request: Request, round_id: int, session: SessionDep, user: OptionalUser):
     table = abwaegung.table(session, round_id=round_id, viewer=user)
-    return render(request, "exports/abwaegungstabelle.html", {"table": table, "columns": abwaegung.COLUMNS})
+    return render(request, "exports/abwaegungstabelle.html",
+                  {"table": table, "columns": abwaegung.COLUMNS, "cell": abwaegung.as_text,
+                   "column_keys": abwaegung.KEYS})
 
 
 @router.get("/runden/{round_id}/abwaegungstabelle.csv")
