@@ -482,3 +482,27 @@ def contribution_view(session: Session, *, kind: str, target_id: int, viewer: Us
                             section_label=label, current=outs[0] if outs and revisions[0].is_current else None,
                             history=outs[1:] if outs and revisions[0].is_current else outs, versions=versions,
                             may_respond=policy.can_respond(viewer) and item.hidden_at is None)
+
+
+def respond_each(session: Session, *, actor: User | None, items: list[tuple[str, int, ResponseIn]],
+                 summary: str = "", now: datetime | None = None) -> int:
+    """Several contributions, each with its own response (the import of the Abwägungstabelle): all or none."""
+    if not policy.can_respond(actor):
+        raise Forbidden(_("Nur die Projektleitung gibt Stellungnahmen ab."))
+    now = now or utcnow()
+    changed = 0
+    try:
+        for kind, target_id, data in items:
+            target = _answerable(session, kind, target_id)
+            _check_version(session, target, data.version_id)
+            if _save(session, target=target, status=data.status.value, text=data.text,
+                     version_id=data.version_id, author_id=actor.id, now=now) is not None:
+                changed += 1
+                audit.record(session, actor_id=actor.id, action="response.set", target_type=kind,
+                             target_id=target_id,
+                             summary=f"{status_label(data.status.value)} ({summary}): {data.text[:300]}")
+    except DomainError:
+        session.rollback()  # nothing of the import stays
+        raise
+    _commit(session)
+    return changed
