@@ -185,6 +185,9 @@ def import_answers(session: Session, *, round_id: int, actor: User | None, data:
     for (number, nr, text, status), target in zip(parsed, wanted, strict=True):
         if not nr and not text and not status:
             continue  # a blank line
+        if not text and not status:  # nothing to import (also for rows hidden or withdrawn since the download)
+            report.rows.append(RowResult(number, nr, "empty"))
+            continue
         if target is None:
             report.rows.append(RowResult(number, nr, "error", _("Unbekannte Nummer „{nr}“ in der Spalte „Nr.“.")
                                          .format(nr=nr[:40])))
@@ -197,9 +200,6 @@ def import_answers(session: Session, *, round_id: int, actor: User | None, data:
         if target not in targets:
             report.rows.append(RowResult(number, nr, "error", _(
                 "Dieser Beitrag gehört nicht zu dieser Beteiligungsrunde, ist ausgeblendet oder zurückgezogen.")))
-            continue
-        if not text and not status:
-            report.rows.append(RowResult(number, nr, "empty"))
             continue
         if not status:
             report.rows.append(RowResult(number, nr, "error", _("Zur Stellungnahme fehlt der Status.")))

@@ -44,8 +44,8 @@ def responses_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
 
 @router.post("/rounds/{round_id}/responses.xlsx", response_model=ImportReportOut,
              summary="Import Stellungnahmen from the Abwägungstabelle's XLSX (lead)",
-             openapi_extra={"requestBody": {"required": True, "content": {XLSX: {"schema": {
-                 "type": "string", "format": "binary"}}}}},
+             openapi_extra={"requestBody": {"required": True, "description": "the XLSX file's bytes", "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
              responses={422: {"description": "The file or some rows are wrong: nothing was written; `errors` "
                                              "names each row („Zeile 5 (Nr. 12)“) and what is wrong."}})
 async def import_responses(round_id: int, request: Request, user: OptionalUser, session: SessionDep,

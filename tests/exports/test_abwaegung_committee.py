@@ -223,3 +223,17 @@ def test_parallel_double_submit_of_one_file(asgi_app, world):
     assert sum(r.json().get("written", False) for r in results if r.status_code == 200) >= 1
     answer = _answer(world, "comment", a["id"])
     assert answer["text"] == "Doppelt hochgeladen." and answer["history"] == []  # exactly one revision
+
+
+def test_rows_hidden_since_the_download_do_not_block_the_import(client, world):
+    a = world.comment(body="Bleibt")
+    gone = world.comment(user=world.resident, body="Wird ausgeblendet")
+    content = _download(world)
+    r = client.post(f"/api/v1/moderation/comment/{gone['id']}/hide", json={"reason": "Beleidigung"},
+                    headers=world.auth(world.moderator))
+    assert r.status_code == 200
+    r = _upload(world, fill(content, {a["id"]: ("Gut.", "berücksichtigt")}))
+    assert r.status_code == 200, r.text
+    assert [row["outcome"] for row in r.json()["rows"]] == ["changed", "empty"]
+    r = _upload(world, fill(content, {gone["id"]: ("Antwort", "berücksichtigt")}))
+    assert r.status_code == 422 and "ausgeblendet" in r.text
