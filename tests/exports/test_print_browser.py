@@ -17,7 +17,8 @@ COLUMNS_FIT = """
 (limit) => {
   const table = document.querySelector(".abwaegung-table");
   const problems = [];
-  if (table.getBoundingClientRect().right > limit + 1) problems.push(`table reaches ${table.getBoundingClientRect().right}px`);
+  const right = table.getBoundingClientRect().right;
+  if (right > limit + 1) problems.push(`table reaches ${right}px`);
   for (const th of table.querySelectorAll("thead th")) {
     const box = th.getBoundingClientRect();
     if (box.width < 8 || box.right > limit + 1) problems.push(`${th.textContent}: ${box.left}-${box.right}px`);
