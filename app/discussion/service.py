@@ -487,3 +487,13 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
     session.exec(update(Comment).where(Comment.author_id == user.id, Comment.source.is_(None))
                  .values(erased=True, body="", html="", quote=None))
     session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))
+
+
+def record_form(session: Session, *, section_id: int, user: User | None) -> tuple:
+    """The section, its current version and its paragraphs for the recording form (403 for everyone but the
+    project lead and facilitators, 404 for unknown or unpublished sections)."""
+    refusal = offline.record_refusal(user)
+    if refusal:
+        raise refusal
+    section, version = section_and_current_version(session, section_id=section_id)
+    return section, version, sources.paragraphs(session, version.id)

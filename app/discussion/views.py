@@ -378,6 +378,7 @@ class Discussion:
     back_url: str = ""
     post_url: str = ""
     focus: int | None = None  # after an htmx write: the comment that gets the focus (else the message does)
+    may_record: bool = False  # lead and facilitators record contributions from outside the platform
 
     def show_focus_on(self, comment_id: int) -> None:
         """Give the focus after a swap to this comment, if the page shows it."""
@@ -467,6 +468,7 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         section_id=section.id, version_id=version.id, version_number=version.number, is_current=is_current,
         params=params, open_rounds=open_rounds, next_round=coming[0] if coming else None,
         audience_labels=rounds_policy.AUDIENCE_LABELS, may_comment=may_comment, may_reply=may_reply,
+        may_record=is_current and offline.can_record(user),
         refusal=refusal.message if refusal else None, refusal_status=refusal.status if refusal else None,
         margin=margin, paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
         pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=earlier_total,

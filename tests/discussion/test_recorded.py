@@ -170,3 +170,31 @@ def test_recorded_texts_are_not_the_recorders_personal_data(client, world, facil
     mine = client.get("/api/v1/me/export", headers=world.auth(facilitator))
     assert mine.status_code == 200
     assert "Mehr Bänke am Marktplatz." not in mine.text
+
+
+def test_recording_through_the_page(client, world, facilitator):
+    from tests.helpers import csrf, login
+
+    anchors = world.paragraphs()
+    assert client.get(f"/abschnitte/{world.section_id}/beitrag-erfassen", follow_redirects=False).status_code \
+        in (303, 401)
+    login(client, world.expert)
+    assert client.get(f"/abschnitte/{world.section_id}/beitrag-erfassen").status_code == 403
+    assert "beitrag-erfassen" not in client.get(f"/abschnitte/{world.section_id}").text
+    client.cookies.clear()
+    login(client, facilitator)
+    assert "beitrag-erfassen" in client.get(f"/abschnitte/{world.section_id}").text
+    form = client.get(f"/abschnitte/{world.section_id}/beitrag-erfassen")
+    assert form.status_code == 200 and "Beteiligungsweg" in form.text
+    values = {"csrf_token": csrf(client), "source_kind": "werkstatt", "source_label": "Ostheim",
+              "source_date": "2026-03-12", "source_author": "", "paragraph": anchors[1], "alignment": "support",
+              "body": "Wohnen ist das wichtigste Thema im Stadtteil."}
+    bad = client.post(f"/abschnitte/{world.section_id}/beitrag-erfassen", data=values)
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text and "Wohnen ist das wichtigste" in bad.text
+    assert client.get(f"/api/v1/sections/{world.section_id}/comments").json()["total"] == 0
+    ok = client.post(f"/abschnitte/{world.section_id}/beitrag-erfassen", follow_redirects=False,
+                     data={**values, "source_author": "Teilnehmer der Werkstatt Ostheim"})
+    assert ok.status_code == 303, ok.text
+    listed = client.get(f"/api/v1/sections/{world.section_id}/comments").json()["items"]
+    assert listed[0]["source"]["text"] == "aus der Werkstatt „Ostheim“ am 12.03.2026"
+    assert listed[0]["paragraph"] == anchors[1] and listed[0]["alignment"] == "support"
