@@ -37,6 +37,7 @@ def seed(session: Session) -> bool:
     seed_document(session, [_user(session, lead, Role.lead) for lead in people.LEADS])
     seed_ideas(session)
     seed_discussion(session)
+    _user(session, people.FACILITATOR, Role.facilitator)  # last: the ids of the demo data before it stay
     return True
 
 
