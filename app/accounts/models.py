@@ -16,13 +16,15 @@ class Role(StrEnum):
     moderator = "moderator"
     expert = "expert"
     resident = "resident"
+    facilitator = "facilitator"  # Moderation vor Ort: records contributions from workshops, letters, calls
 
 
 ROLE_VALUES = tuple(r.value for r in Role)
 
 # German labels (gettext msgids) of roles and organisation kinds, for pages.
 ROLE_LABELS = {"admin": N_("Administration"), "lead": N_("Projektleitung"), "moderator": N_("Moderation"),
-               "expert": N_("Expert*in"), "resident": N_("Bürger*in")}
+               "expert": N_("Expert*in"), "resident": N_("Bürger*in"),
+               "facilitator": N_("Moderation vor Ort")}
 
 
 class OrganisationKind(StrEnum):

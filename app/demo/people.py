@@ -24,6 +24,13 @@ MODERATOR = {
     "organisation": "Moderation Beteiligungsprozess",
 }
 
+# Moderation vor Ort: records what was said in the Werkstätten, written in letters or said on the phone.
+FACILITATOR = {
+    "email": "ayse.demir@moderation.example",
+    "display_name": "Ayşe Demir",
+    "organisation": "Moderation vor Ort, Stadtteilwerkstätten",
+}
+
 ADMIN = {
     "email": "admin@stuttgart.example",
     "display_name": "Plattform-Administration",

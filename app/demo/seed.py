@@ -38,6 +38,7 @@ def seed(session: Session) -> bool:
     seed_ideas(session)
     seed_discussion(session)
     seed_events(session)
+    _user(session, people.FACILITATOR, Role.facilitator)  # last: the ids of the demo data before it stay
     return True
 
 

@@ -1,6 +1,6 @@
 """Comments (Beiträge) on section versions and ideas, their edit history, and votes (Stimmen)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
@@ -67,6 +67,15 @@ class Comment(SQLModel, table=True):
     # Denormalised vote counts, changed only by atomic increments in the vote's transaction.
     up_count: int = 0
     down_count: int = 0
+    # Recorded from outside the platform (app/ideas/offline.py): how it came (None: online), a label such as the
+    # Werkstatt's name, the day, the author as given (never an account) and the lead or facilitator who recorded
+    # it (author_id is that person too, so that every join on the author keeps working; pages show given_author).
+    source: str | None = Field(default=None, max_length=16)
+    source_label: str | None = Field(default=None, max_length=160)
+    source_date: date | None = None
+    given_author: str | None = Field(default=None, max_length=160)
+    recorded_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user_account.id"), nullable=True))
 
 
 class CommentEdit(SQLModel, table=True):

@@ -33,6 +33,8 @@ def comment_shown(session: Session, comment_id: int) -> bool:
 
 
 def reply_posted(session: Session, *, parent: Comment, reply: Comment, replier: User) -> None:
+    if parent.source is not None:  # recorded on behalf of someone outside the platform: the recorder is no author
+        return
     author = session.get(User, parent.author_id)
     if author is None or author.id == replier.id:
         return

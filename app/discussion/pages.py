@@ -14,6 +14,7 @@ from app.discussion.models import VoteTarget
 from app.discussion.schemas import CommentEditIn, CommentIn
 from app.documents.models import Section, SectionVersion
 from app.errors import DomainError, Invalid
+from app.ideas import offline
 from app.validation import parse
 from app.web import htmx
 from app.web.i18n import gettext as _
@@ -161,3 +162,45 @@ def vote(request: Request, session: SessionDep, user: CurrentUser, target: str =
                                           "vote_focus": value}, block="votes")
     return redirect(safe_next(next), flash=_("Ihre Stimme ist gezählt.") if counts["mine"] else
                     _("Ihre Stimme ist zurückgenommen."))
+
+
+# --- contributions recorded from outside the platform (lead, facilitators) ---------------------------
+
+def _record_page(request: Request, session: Session, section_id: int, user: User | None, values: dict,
+                 errors: dict | None = None, message: str = "", status_code: int = 200):
+    section, version, paragraphs = service.record_form(session, section_id=section_id, user=user)
+    options = [(p.anchor, _("Absatz {n}").format(n=p.position) + ": " + (p.text[:70] + ("…" if len(p.text) > 70
+                                                                                       else ""))) for p in paragraphs]
+    return render(request, "discussion/record.html", {
+        "section": section, "version": version, "paragraphs": options, "values": values, "errors": errors or {},
+        "message": message, "sources": [(k, _(v)) for k, v in offline.SOURCE_LABELS.items() if k != offline.ONLINE],
+        "alignments": [(k, _(v)) for k, v in views.ALIGNMENT_LABELS.items()]}, status_code=status_code)
+
+
+@router.get("/abschnitte/{section_id}/beitrag-erfassen", name="comment_record")
+def record(request: Request, section_id: int, session: SessionDep, user: CurrentUser):
+    """The form in which the lead or a facilitator records what was said in a Werkstatt, written in a letter or
+    an e-mail, or said on the phone or at an information stand, on behalf of the participants."""
+    return _record_page(request, session, section_id, user, {"alignment": "note", "source_kind": "werkstatt"})
+
+
+@router.post("/abschnitte/{section_id}/beitrag-erfassen")
+def record_post(request: Request, section_id: int, session: SessionDep, user: CurrentUser,
+                body: str = Form(""), paragraph: str = Form(""), quote: str = Form(""),
+                alignment: str = Form("note"), source_kind: str = Form(""), source_label: str = Form(""),
+                source_date: str = Form(""), source_author: str = Form("")):
+    values = {"body": body, "paragraph": paragraph, "quote": quote, "alignment": alignment,
+              "source_kind": source_kind, "source_label": source_label, "source_date": source_date,
+              "source_author": source_author}
+    try:
+        data = parse(CommentIn, {"body": body, "paragraph": paragraph, "quote": quote, "alignment": alignment,
+                                 "source": {"kind": source_kind, "label": source_label, "date": source_date,
+                                            "author": source_author}})
+        comment = service.record_comment(session, user=user, section_id=section_id, data=data)
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        errors = {field.replace(".", "_"): text for field, text in exc.errors}
+        return _record_page(request, session, section_id, user, values, errors, exc.message, exc.status)
+    return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
+                    flash=_("Der Beitrag ist erfasst: {source}.").format(source=offline.marker(comment)))

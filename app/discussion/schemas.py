@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.discussion.models import Alignment, VoteTarget
+from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
 from app.validation import Line, Text
 
 MAX_BODY = 5000
@@ -17,6 +18,10 @@ class CommentIn(BaseModel):
     quote: Text | None = Field(default=None, max_length=1000)
     parent_id: int | None = Field(default=None, ge=1)
     alignment: Alignment = Alignment.note
+    source: SourceIn | None = Field(default=None, description=(
+        "Recorded on behalf of participants outside the platform (Werkstatt, Brief, E-Mail, Telefon, Infostand): "
+        "project lead and facilitators („Moderation vor Ort“) only; not as a reply. The comment then shows "
+        "`source.author`, never the recording account."))
 
     @field_validator("body")
     @classmethod
@@ -80,6 +85,10 @@ class CommentOut(BaseModel):
             "„Absatz entfallen“). Null for comments on the whole section and on ideas. Comments on the current "
             "version are `unchanged`."),
         examples=["changed"])
+    source: SourceOut | None = Field(default=None, description=(
+        "Where a contribution recorded from outside the platform comes from; null for online contributions."))
+    recorded_by: RecordedByOut | None = Field(default=None, description=(
+        "Who recorded it (shown to the project lead, moderation and facilitators only)."))
     current_paragraph: str | None = Field(
         default=None, max_length=16, description=(
             "The anchor of that paragraph in the section's current version (where the page lists the comment "

@@ -14,9 +14,11 @@ from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
 from app.documents.models import Paragraph
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.ideas import offline
 from app.ideas import policy as ideas_policy
 from app.ideas.models import Idea
 from app.rounds import service as rounds_service
+from app.rounds.models import RoundState
 from app.settings import get_settings
 from app.web.i18n import gettext as _
 from app.web.markdown import render as render_markdown
@@ -98,8 +100,11 @@ def editable_comment(session: Session, *, user: User, comment_id: int, now: date
 
 def post_comment(session: Session, *, user: User | None, section_id: int, data: CommentIn,
                  now: datetime | None = None) -> Comment:
-    """Comment on the current version of a section (or reply in a thread) while a round admits this person."""
+    """Comment on the current version of a section (or reply in a thread) while a round admits this person.
+    With `data.source`: a contribution recorded on behalf of participants (record_comment)."""
     now = now or utcnow()
+    if data.source is not None:
+        return record_comment(session, user=user, section_id=section_id, data=data, now=now)
     html = render_markdown(data.body)
     with checks_before_writing(session):
         section, version, rounds = sources.section_for_posting(session, section_id)
@@ -145,6 +150,55 @@ def post_comment(session: Session, *, user: User | None, section_id: int, data: 
     return comment
 
 
+def _recording_round(rounds: list, now: datetime):
+    """The round a recorded contribution belongs to: an open one, else the one that closed last (a letter may
+    arrive, and a workshop's notes be typed up, after the round closed); never one that has not opened."""
+    open_ = rounds_service.open_only(rounds, now)
+    if open_:
+        return open_[0]
+    closed = [r for r in rounds if rounds_service.effective_state(r, now) != RoundState.planned]
+    return max(closed, key=lambda r: r.closes_at) if closed else None
+
+
+def record_comment(session: Session, *, user: User | None, section_id: int, data: CommentIn,
+                   now: datetime | None = None) -> Comment:
+    """A lead or facilitator records a comment from a Werkstatt, letter, e-mail, call or information stand on the
+    current version of a section (optionally a paragraph and a quote), in the round covering it."""
+    now = now or utcnow()
+    refusal = offline.record_refusal(user)
+    if refusal:
+        raise refusal
+    if data.parent_id:
+        message = _("Erfasste Beiträge sind keine Antworten; bitte ohne Bezug auf einen Beitrag erfassen.")
+        raise Invalid(message, errors=[("parent_id", message)])
+    html = render_markdown(data.body)
+    with checks_before_writing(session):
+        section, version, rounds = sources.section_for_posting(session, section_id)
+    if version is None:
+        raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
+    round_ = _recording_round(rounds, now)
+    if round_ is None:
+        raise Conflict(_("Zu diesem Abschnitt gibt es keine begonnene Beteiligungsrunde, der der Beitrag "
+                         "zugeordnet werden kann."))
+    hold(session, version)
+    if data.paragraph is not None:
+        paragraph = sources.paragraph(session, version.id, data.paragraph)
+        if paragraph is None:
+            raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
+                          errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
+        if data.quote:
+            check_quote(data.quote, paragraph.text)
+    elif data.quote:
+        check_quote(data.quote, version.body)
+    _rate_limit(session, user)
+    comment = Comment(section_version_id=version.id, section_id=section_id, paragraph_anchor=data.paragraph,
+                      quote=data.quote, round_id=round_.id, author_id=user.id, alignment=data.alignment.value,
+                      body=data.body, html=html, created_at=now, **offline.fields(data.source, user))
+    session.add(comment)
+    session.commit()
+    return comment
+
+
 def post_idea_comment(session: Session, *, user: User | None, idea_id: int, data: CommentIn,
                       now: datetime | None = None) -> Comment:
     """Comment on a visible idea (any logged-in, unblocked person); keeps Idea.comment_count."""
@@ -163,6 +217,9 @@ def post_idea_comment(session: Session, *, user: User | None, idea_id: int, data
                           errors=[("parent_id", _("Diesen Beitrag gibt es zu dieser Idee nicht."))])
         if parent.withdrawn_at or parent.hidden_at or parent.erased:
             raise Conflict(_("Auf einen zurückgezogenen oder ausgeblendeten Beitrag kann nicht geantwortet werden."))
+    if data.source is not None:
+        message = _("Zu Ideen werden keine Beiträge von außerhalb erfasst; bitte als eigene Idee erfassen.")
+        raise Invalid(message, errors=[("source", message)])
     if data.paragraph or data.quote:
         raise Invalid(_("Bei Ideen gibt es keine Absätze."),
                       errors=[("paragraph", _("Bei Ideen gibt es keine Absätze und Zitate."))])
@@ -363,12 +420,17 @@ def to_out(comment: Comment, *, author: User | None, version_number: int | None,
     what became of the comment's paragraph since (see paragraph_changes)."""
     state = status(comment)
     shown = state == "visible" or (viewer is not None and viewer.role == Role.moderator.value and state == "hidden")
+    if comment.source is not None:  # recorded: the author as given, never the recording account
+        shown_author = {"id": None, "display_name": comment.given_author or "", "organisation": None, "role": None}
+    else:
+        shown_author = ({"id": author.id, "display_name": author.display_name,
+                         "organisation": author.organisation, "role": author.role} if author is not None else None)
     return {
         "id": comment.id, "section_id": comment.section_id, "version": version_number, "idea_id": comment.idea_id,
         "paragraph": comment.paragraph_anchor, "quote": comment.quote if shown else None,
         "parent_id": comment.parent_id, "round_id": comment.round_id,
-        "author": ({"id": author.id, "display_name": author.display_name, "organisation": author.organisation,
-                    "role": author.role} if author is not None and state != "erased" else None),
+        "author": shown_author if state != "erased" else None,
+        "source": offline.source_out(comment), "recorded_by": offline.recorded_by_out(comment, author, viewer),
         "alignment": comment.alignment, "status": state, "body": comment.body if shown else None,
         "html": comment.html if shown else None, "created_at": comment.created_at, "edited_at": comment.edited_at,
         "edited": comment.edited_at is not None, "up": comment.up_count, "down": comment.down_count, "mine": mine,
@@ -392,7 +454,9 @@ def comments_out(session: Session, comments: list[Comment], viewer: User | None,
 # --- Meine Daten and erasure ------------------------------------------------------------------
 
 def export_person(session: Session, user: User) -> tuple[str, object]:
-    comments = session.exec(select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)).all()
+    # Contributions this person recorded on behalf of others (source set) are not theirs: not exported here.
+    comments = session.exec(select(Comment).where(Comment.author_id == user.id, Comment.source.is_(None))
+                            .order_by(Comment.id)).all()
     votes = session.exec(select(Vote).where(Vote.user_id == user.id).order_by(Vote.id)).all()
     return "discussion", {
         "comments": [{"id": c.id, "section_id": c.section_id, "section_version_id": c.section_version_id,
@@ -412,7 +476,7 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
     """Account deletion: the author is anonymised by accounts; on request the texts go, rows and threads stay."""
     if not erase_texts:
         return
-    comment_ids = select(Comment.id).where(Comment.author_id == user.id)
+    comment_ids = select(Comment.id).where(Comment.author_id == user.id, Comment.source.is_(None))
     counted = dict(session.exec(  # visible comments on ideas are counted; erased ones are not
         select(Comment.idea_id, func.count()).where(Comment.author_id == user.id, Comment.idea_id.is_not(None),
                                                     Comment.hidden_at.is_(None), Comment.withdrawn_at.is_(None),
@@ -420,6 +484,16 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
         .group_by(Comment.idea_id)).all())
     for idea_id, n in counted.items():
         session.exec(update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count - n))
-    session.exec(update(Comment).where(Comment.author_id == user.id)
+    session.exec(update(Comment).where(Comment.author_id == user.id, Comment.source.is_(None))
                  .values(erased=True, body="", html="", quote=None))
     session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))
+
+
+def record_form(session: Session, *, section_id: int, user: User | None) -> tuple:
+    """The section, its current version and its paragraphs for the recording form (403 for everyone but the
+    project lead and facilitators, 404 for unknown or unpublished sections)."""
+    refusal = offline.record_refusal(user)
+    if refusal:
+        raise refusal
+    section, version = section_and_current_version(session, section_id=section_id)
+    return section, version, sources.paragraphs(session, version.id)

@@ -20,6 +20,7 @@ from app.discussion import notify, policy, service, sources, votes
 from app.discussion.models import Alignment, Comment, Vote, VoteTarget
 from app.documents.models import Paragraph, SectionVersion
 from app.errors import DomainError
+from app.ideas import offline
 from app.rounds import policy as rounds_policy
 from app.rounds import service as rounds_service
 from app.web.i18n import N_
@@ -72,6 +73,7 @@ class Author:
     display_name: str
     organisation: str | None
     role: str
+    source: str = ""  # recorded from outside the platform: the marker ("aus der Werkstatt „Ostheim“ am 12.03.2026")
 
 
 @dataclass(slots=True)
@@ -140,7 +142,7 @@ _P = Paragraph.__table__.c
 _COLUMNS = (_C.id, _C.section_version_id, _C.section_id, _C.idea_id, _C.paragraph_anchor, _C.quote, _C.parent_id,
             _C.root_id, _C.round_id, _C.author_id, _C.alignment, _C.html, _C.created_at, _C.edited_at,
             _C.withdrawn_at, _C.hidden_at, _C.hidden_reason, _C.erased, _C.up_count, _C.down_count, _SV.number,
-            _U.display_name, _U.organisation, _U.role)
+            _U.display_name, _U.organisation, _U.role, _C.source, _C.source_label, _C.source_date, _C.given_author)
 
 
 def _shown_select(viewer: bool, *extra):
@@ -155,8 +157,18 @@ def _shown_select(viewer: bool, *extra):
 
 
 def _row(r) -> ShownComment:
-    author = Author(r[9], r[21], r[22], r[23]) if r[21] is not None else None
-    return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[24])
+    if r[24] is not None:  # recorded on behalf of someone outside the platform: the author as given
+        author = Author(r[9], r[27] or "", None, "", offline.marker(_Recorded(r[24], r[25], r[26])))
+    else:
+        author = Author(r[9], r[21], r[22], r[23]) if r[21] is not None else None
+    return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[28])
+
+
+@dataclass(slots=True)
+class _Recorded:
+    source: str
+    source_label: str | None
+    source_date: object
 
 
 def _filters(params_shape: tuple) -> list:
@@ -366,6 +378,7 @@ class Discussion:
     back_url: str = ""
     post_url: str = ""
     focus: int | None = None  # after an htmx write: the comment that gets the focus (else the message does)
+    may_record: bool = False  # lead and facilitators record contributions from outside the platform
 
     def show_focus_on(self, comment_id: int) -> None:
         """Give the focus after a swap to this comment, if the page shows it."""
@@ -455,6 +468,7 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         section_id=section.id, version_id=version.id, version_number=version.number, is_current=is_current,
         params=params, open_rounds=open_rounds, next_round=coming[0] if coming else None,
         audience_labels=rounds_policy.AUDIENCE_LABELS, may_comment=may_comment, may_reply=may_reply,
+        may_record=is_current and offline.can_record(user),
         refusal=refusal.message if refusal else None, refusal_status=refusal.status if refusal else None,
         margin=margin, paragraphs=paragraphs, threads=[nodes[c.id] for c in roots], total=total,
         pages=max(1, -(-total // PER_PAGE)), earlier=groups, earlier_total=earlier_total,

@@ -9,7 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from app.accounts.models import Role, User
 from app.db import streaming_session
 from app.deps import OptionalUser, SessionDep, api_router, require_roles
-from app.exports import abwaegung, backup
+from app.exports import abwaegung, abwaegung_import, backup
+from app.exports.abwaegung_import import ImportReportOut
 from app.models import metadata
 
 router = api_router(tags=["exports"])
@@ -39,6 +40,23 @@ def responses_xlsx(round_id: int, session: SessionDep, user: OptionalUser):
                                                 chunks=lambda t: abwaegung.xlsx_chunks(t.rows, title=t.round.title)),
                              media_type=XLSX,
                              headers=_attachment(f"{table.filename}.xlsx"))
+
+
+@router.post("/rounds/{round_id}/responses.xlsx", response_model=ImportReportOut,
+             summary="Import Stellungnahmen from the Abwägungstabelle's XLSX (lead)",
+             openapi_extra={"requestBody": {"required": True, "description": "the XLSX file's bytes", "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+             responses={422: {"description": "The file or some rows are wrong: nothing was written; `errors` "
+                                             "names each row („Zeile 5 (Nr. 12)“) and what is wrong."}})
+async def import_responses(round_id: int, request: Request, user: OptionalUser, session: SessionDep,
+                           dry_run: bool = False):
+    """The lead fills the columns „Stellungnahme“ and „Status“ of the downloaded XLSX offline and uploads it
+    (the file as the request body). The whole file is checked first; on any error nothing is written.
+    `dry_run=true` only checks and reports."""
+    body = await request.body()
+    report = await run_in_threadpool(lambda: abwaegung_import.import_answers(
+        session, round_id=round_id, actor=user, data=body, dry_run=dry_run))
+    return report.as_dict()
 
 
 def _export_stream():

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
 from app.errors import NotFound
-from app.ideas import service
+from app.ideas import offline, service
 from app.ideas.schemas import (
     DistrictFeature,
     DistrictFeatureCollection,
@@ -32,7 +32,7 @@ from app.web.i18n import gettext as _
 router = api_router(tags=["ideas"])
 
 
-def _out(row: service.IdeaRow) -> dict:
+def _out(row: service.IdeaRow, viewer=None, recorder=None) -> dict:
     i = row.idea
     return {"id": i.id, "title": i.title, "body": i.body, "html": i.html, "category": i.category,
             "category_label": row.category_label, "status": i.status, "status_label": row.status_label,
@@ -40,12 +40,14 @@ def _out(row: service.IdeaRow) -> dict:
             "district": QuarterRef.model_validate(row.district, from_attributes=True), "round_id": i.round_id,
             "section_id": i.section_id, "lat": i.lat, "lon": i.lon, "author": row.author,
             "created_at": i.created_at, "support_count": i.support_count, "comment_count": i.comment_count,
-            "url": f"/ideen/{i.id}"}
+            "url": f"/ideen/{i.id}", "source": offline.source_out(i),
+            "recorded_by": offline.recorded_by_out(i, recorder, viewer)}
 
 
 def _detail(session, idea_id: int, viewer) -> IdeaDetailOut:
     d = service.idea_detail(session, idea_id=idea_id, viewer=viewer)
-    return IdeaDetailOut(**_out(d.row), history=[StatusChangeOut.model_validate(h.change) for h in d.history])
+    return IdeaDetailOut(**_out(d.row, viewer, d.recorder),
+                         history=[StatusChangeOut.model_validate(h.change) for h in d.history])
 
 
 @router.get("/ideas", response_model=Page[IdeaOut])

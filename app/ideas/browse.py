@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.documents import service as documents_service
 from app.errors import Invalid
-from app.ideas import search
+from app.ideas import offline, search
 from app.ideas.models import Category, Idea, IdeaStatus, IdeaStatusChange
 from app.quartiere.models import District, Quarter
 from app.rounds import service as rounds_service
@@ -236,7 +236,8 @@ def rows_for(session: Session, ideas: list[Idea], where_places: Places | None = 
     rows = []
     for i in ideas:
         q = p.quarters[i.quarter_id]
-        rows.append(IdeaRow(idea=i, quarter=q, district=p.district_of(q), author=names.get(i.author_id, "")))
+        author = (f"{i.given_author} ({offline.marker(i)})" if i.source else names.get(i.author_id, ""))
+        rows.append(IdeaRow(idea=i, quarter=q, district=p.district_of(q), author=author))
     return rows
 
 

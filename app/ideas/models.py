@@ -1,9 +1,9 @@
 """Ideas of residents for their Quartier."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -55,6 +55,13 @@ class Idea(SQLModel, table=True):
     # Denormalised counters, kept by the discussion service in the same transaction as the vote or comment.
     support_count: int = 0
     comment_count: int = 0
+    # Recorded from outside the platform (see app/ideas/offline.py and Comment).
+    source: str | None = Field(default=None, max_length=16)
+    source_label: str | None = Field(default=None, max_length=160)
+    source_date: date | None = None
+    given_author: str | None = Field(default=None, max_length=160)
+    recorded_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user_account.id"), nullable=True))
 
 
 class IdeaStatusChange(SQLModel, table=True):

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.ideas.models import Category, IdeaStatus
+from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
 from app.validation import Name, Text
 
 # Stuttgart's extent, generously rounded (DESIGN.md): a located idea must lie inside.
@@ -32,6 +33,10 @@ class IdeaIn(BaseModel):
     section_id: int | None = Field(default=None, ge=1)
     lat: float | None = None
     lon: float | None = Field(default=None, validate_default=True)
+    source: SourceIn | None = Field(default=None, description=(
+        "Recorded on behalf of participants outside the platform (Werkstatt, Brief, E-Mail, Telefon, Infostand): "
+        "project lead and facilitators („Moderation vor Ort“) only. The idea then shows `source.author`, never "
+        "the recording account."))
 
     _clean_title = field_validator("title")(_one_line)
 
@@ -118,6 +123,9 @@ class IdeaOut(BaseModel):
     lat: float | None
     lon: float | None
     author: str
+    source: SourceOut | None = Field(default=None, description="Where a recorded idea comes from; null: online.")
+    recorded_by: RecordedByOut | None = Field(default=None, description=(
+        "Who recorded it (shown to the project lead, moderation and facilitators only)."))
     created_at: datetime
     support_count: int
     comment_count: int

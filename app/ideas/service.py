@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.documents.models import Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.ideas import notify, policy
+from app.ideas import notify, offline, policy
 from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and other domains
     CATEGORY_LABELS,
     MAX_PAGE,
@@ -53,7 +53,7 @@ from app.ideas.schemas import IdeaIn, StatusIn
 from app.quartiere import service as places_service
 from app.quartiere.models import Quarter
 from app.rounds import service as rounds_service
-from app.rounds.models import Round
+from app.rounds.models import Round, RoundState
 from app.web import i18n
 from app.web.i18n import gettext as _
 from app.web.markdown import render as render_markdown
@@ -112,9 +112,30 @@ def submission_state(session: Session, *, user: User | None) -> SubmissionState:
     return SubmissionState(current, None, True, "")
 
 
+def _recording_round(session: Session) -> Round | None:
+    """The round a recorded idea belongs to: the open one for ideas, else the one that closed last."""
+    current = rounds_service.current_round_for_ideas(session)
+    if current is not None:
+        return current
+    now = utcnow()
+    begun = [r for r in rounds_service.rounds_for_ideas(session)
+             if rounds_service.effective_state(r, now) != RoundState.planned]
+    return max(begun, key=lambda r: r.closes_at) if begun else None
+
+
 def create_idea(session: Session, *, actor: User, data: IdeaIn) -> Idea:
-    """Store a new idea in the open round; nothing is stored when any rule fails."""
-    state = submission_state(session, user=actor)
+    """Store a new idea in the open round; nothing is stored when any rule fails. With `data.source`: an idea
+    recorded by the lead or a facilitator on behalf of someone outside the platform."""
+    if data.source is not None:
+        refusal = offline.record_refusal(actor)
+        if refusal:
+            raise refusal
+        round_ = _recording_round(session)
+        if round_ is None:
+            raise Conflict(_("Es gibt keine begonnene Beteiligungsrunde, der die Idee zugeordnet werden kann."))
+        state = SubmissionState(round_, None, True, "")
+    else:
+        state = submission_state(session, user=actor)
     if state.round is None:
         raise Conflict(state.message)
     if not state.allowed:
@@ -130,7 +151,7 @@ def create_idea(session: Session, *, actor: User, data: IdeaIn) -> Idea:
     ratelimit.hit(session, [f"idea:user:{actor.id}"], limit=IDEA_RATE_LIMIT, window_seconds=IDEA_RATE_WINDOW)
     idea = Idea(author_id=actor.id, quarter_id=data.quarter_id, round_id=state.round.id,
                 section_id=data.section_id, title=data.title, body=data.body, html=render_markdown(data.body),
-                category=data.category.value, lat=data.lat, lon=data.lon)
+                category=data.category.value, lat=data.lat, lon=data.lon, **offline.fields(data.source, actor))
     session.add(idea)
     session.commit()
     return idea
@@ -152,6 +173,7 @@ class IdeaDetail:
     section_label: str
     history: list[HistoryEntry]
     adopted_section: str
+    recorder: User | None = None  # who recorded it, for ideas from outside the platform
 
     @property
     def idea(self) -> Idea:
@@ -180,7 +202,8 @@ def idea_detail(session: Session, *, idea_id: int, viewer: User | None = None) -
     if idea.status == IdeaStatus.adopted.value and history:
         adopted = history[0].section_label
     return IdeaDetail(row=row, section_label=labels.get(idea.section_id, "") if idea.section_id else "",
-                      history=history, adopted_section=adopted)
+                      history=history, adopted_section=adopted,
+                      recorder=session.get(User, idea.recorded_by_id) if idea.recorded_by_id else None)
 
 
 def set_status(session: Session, *, actor: User, idea_id: int, data: StatusIn) -> Idea:
@@ -212,7 +235,7 @@ def set_status(session: Session, *, actor: User, idea_id: int, data: StatusIn) -
 
 def export_ideas(session: Session, user: User) -> tuple[str, object]:
     """The person's ideas for the Meine-Daten export."""
-    ideas = session.exec(select(Idea).where(Idea.author_id == user.id).order_by(Idea.id)).all()
+    ideas = session.exec(select(Idea).where(Idea.author_id == user.id, Idea.source.is_(None)).order_by(Idea.id)).all()
     return "ideas", [{"id": i.id, "title": i.title, "body": i.body, "category": i.category,
                       "quarter_id": i.quarter_id, "section_id": i.section_id, "lat": i.lat, "lon": i.lon,
                       "status": i.status, "created_at": i.created_at.isoformat(),
@@ -223,7 +246,7 @@ def erase_ideas(session: Session, user: User, erase: bool) -> None:
     """On account deletion the ideas stay; with erase=True their text is replaced by a visible placeholder."""
     if not erase:
         return
-    for idea in session.exec(select(Idea).where(Idea.author_id == user.id)).all():
+    for idea in session.exec(select(Idea).where(Idea.author_id == user.id, Idea.source.is_(None))).all():
         idea.title = ERASED_TEXT
         idea.body = ERASED_TEXT
         idea.html = f"<p>{ERASED_TEXT}</p>"

@@ -148,7 +148,7 @@ def queue(session: Session, *, actor: User | None, page: int = 1, per_page: int 
             target=kind, target_id=target_id, flaggers=flaggers, first_flagged_at=as_utc(first, None),
             last_flagged_at=as_utc(last, None), reasons=reasons.get((kind, target_id), [])[:10],
             excerpt=(text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")) if text else None,
-            author_id=item.author_id, author=responses.author_label(people.get(item.author_id)),
+            author_id=item.author_id, author=responses.author_label(people.get(item.author_id), item),
             hidden=item.hidden_at is not None, url=_url(kind, item)))
     return entries, total
 

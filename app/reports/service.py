@@ -15,6 +15,7 @@ from app.discussion.models import Comment
 from app.documents import service as documents
 from app.documents.models import Paragraph, SectionVersion
 from app.exports.abwaegung import neutralise
+from app.ideas import offline
 from app.ideas import service as ideas_service
 from app.ideas.models import Idea
 from app.quartiere import service as quartiere
@@ -110,12 +111,13 @@ def _idea_where(round_id: int | None) -> list:
 
 
 def _grouped(session: Session, column, round_id: int | None) -> dict:
-    """{value: count} over comments and ideas together, grouped by a column of the author (User)."""
+    """{value: count} over comments and ideas together, grouped by a column of the author (User). Contributions
+    recorded from outside the platform have no author account (their recorder is none): not counted here."""
     result: dict = {}
     for query in (select(column, func.count()).select_from(Comment).join(User, User.id == Comment.author_id)
-                  .where(*_comment_where(round_id)).group_by(column),
+                  .where(*_comment_where(round_id), Comment.source.is_(None)).group_by(column),
                   select(column, func.count()).select_from(Idea).join(User, User.id == Idea.author_id)
-                  .where(*_idea_where(round_id)).group_by(column)):
+                  .where(*_idea_where(round_id), Idea.source.is_(None)).group_by(column)):
         for value, count in session.exec(query).all():
             result[value] = result.get(value, 0) + count
     return result
@@ -180,6 +182,17 @@ def _statuses(session: Session, round_id: int | None) -> list[tuple[str, str, in
     return [(k, _(v), counts.get(k, 0)) for k, v in STATUS_LABELS.items()]
 
 
+def _sources(session: Session, round_id: int | None) -> list[tuple[str, str, int]]:
+    """Beiträge nach Beteiligungsweg: online, and each way contributions are recorded from outside the platform."""
+    counts: dict[str, int] = {}
+    for query in (select(Comment.source, func.count()).where(*_comment_where(round_id)).group_by(Comment.source),
+                  select(Idea.source, func.count()).where(*_idea_where(round_id)).group_by(Idea.source)):
+        for source, n in session.exec(query).all():
+            key = source or offline.ONLINE
+            counts[key] = counts.get(key, 0) + n
+    return [(k, _(v), counts.get(k, 0)) for k, v in offline.SOURCE_LABELS.items()]
+
+
 def district_counts(session: Session, round_id: int | None) -> dict[int, int]:
     return dict(session.exec(select(Quarter.district_id, func.count()).join(Idea, Idea.quarter_id == Quarter.id)
                              .where(*_idea_where(round_id)).group_by(Quarter.district_id)).all())
@@ -189,8 +202,10 @@ def participation(session: Session, *, round_id: int | None = None) -> Report:
     round_ = rounds.get_round(session, round_id) if round_id is not None else None
     comments = session.exec(select(func.count()).select_from(Comment).where(*_comment_where(round_id))).one()
     ideas = session.exec(select(func.count()).select_from(Idea).where(*_idea_where(round_id))).one()
-    people = len(set(session.exec(select(Comment.author_id).where(*_comment_where(round_id)).distinct()).all())
-                 | set(session.exec(select(Idea.author_id).where(*_idea_where(round_id)).distinct()).all()))
+    people = len(set(session.exec(select(Comment.author_id).where(*_comment_where(round_id), Comment.source.is_(None))
+                                  .distinct()).all())
+                 | set(session.exec(select(Idea.author_id).where(*_idea_where(round_id), Idea.source.is_(None))
+                                    .distinct()).all()))
     answered, answerable = workbench.progress(session, round_id=round_id)
     roles = _grouped(session, User.role, round_id)
     kinds = _grouped(session, User.organisation_kind, round_id)
@@ -202,6 +217,10 @@ def participation(session: Session, *, round_id: int | None = None) -> Report:
     charts = [
         chart("by_role", _("Beiträge nach Rolle"), _("Kommentare und Ideen zusammen, nach der Rolle der Person."),
               [(k, _(v), roles.get(k, 0)) for k, v in ROLE_LABELS.items()], unit),
+        chart("by_source", _("Beiträge nach Beteiligungsweg"),
+              _("Kommentare und Ideen: online eingereicht, oder aus Werkstätten, Briefen, E-Mails, Telefonaten und "
+                "Infoständen von der Projektleitung oder der Moderation vor Ort erfasst."),
+              _sources(session, round_id), unit),
         chart("by_organisation_kind", _("Beiträge nach Art der Organisation"),
               _("Kommentare und Ideen, nach der Art der Organisation der Expert*innen; ohne Angabe: Bürger*innen "
                 "und Personen ohne Organisation."),

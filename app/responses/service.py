@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, literal_column, union_all, update
+from sqlalchemy import bindparam, func, literal_column, or_, union_all, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -22,6 +22,7 @@ from app.discussion.models import Comment
 from app.documents import service as documents
 from app.documents.models import SectionVersion, VersionAddress
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from app.ideas import offline
 from app.ideas.models import Idea
 from app.responses import notify, policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
@@ -39,8 +40,13 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
-def author_label(user: User | None) -> str:
-    """Organisation for experts, the (pseudonymous) display name for residents, "gelöschtes Konto" after deletion."""
+def author_label(user: User | None, item=None, *, marked: bool = True) -> str:
+    """Organisation for experts, the (pseudonymous) display name for residents, "gelöschtes Konto" after deletion.
+    A contribution recorded from outside the platform (`item.source`): the author as given, never the recording
+    account, with where it comes from unless `marked=False` ("Teilnehmerin (aus der Werkstatt „Ostheim“ am …)")."""
+    if item is not None and getattr(item, "source", None):
+        name = item.given_author or ""
+        return f"{name} ({offline.marker(item)})" if marked else name
     if user is None or user.deleted_at is not None:
         return _(DELETED_NAME)
     if user.role == Role.expert.value and user.organisation:
@@ -51,9 +57,10 @@ def author_label(user: User | None) -> str:
 # --- which comments and ideas are contributions of a round ---------------------------------------
 
 def comment_conditions(*, round_id: int | None, include_hidden: bool) -> list:
-    """Comments by participants (not the lead's or moderation's replies), not withdrawn; hidden ones only
-    for those who may see them. Needs a join of User on Comment.author_id."""
-    where = [Comment.withdrawn_at.is_(None), col(User.role).in_(PARTICIPANT_ROLES)]
+    """Comments by participants (not the lead's or moderation's replies) and those recorded on behalf of
+    participants outside the platform, not withdrawn; hidden ones only for those who may see them. Needs a join
+    of User on Comment.author_id."""
+    where = [Comment.withdrawn_at.is_(None), or_(col(User.role).in_(PARTICIPANT_ROLES), Comment.source.is_not(None))]
     if round_id is not None:
         where.append(Comment.round_id == round_id)
     if not include_hidden:
@@ -437,7 +444,7 @@ def open_comments_view(session: Session, *, section_id: int, limit: int = 200) -
     comments = open_comments_of_section(session, section_id=section_id, limit=limit)
     people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))} \
         if comments else {}
-    return [OpenComment(c.id, author_label(people.get(c.author_id)),
+    return [OpenComment(c.id, author_label(people.get(c.author_id), c),
                         (c.body[:120] + "…") if len(c.body) > 120 else c.body) for c in comments]
 
 
@@ -481,7 +488,28 @@ def contribution_view(session: Session, *, kind: str, target_id: int, viewer: Us
     versions = [(v.id, _("Fassung {n} vom {date}").format(n=v.number, date=i18n.format_date(v.published_at, "medium")))
                 for v in session.exec(select(SectionVersion).where(SectionVersion.section_id == section_id)
                                       .order_by(col(SectionVersion.number).desc())).all()] if section_id else []
-    return ContributionView(target=target, author=author_label(session.get(User, item.author_id)),
+    return ContributionView(target=target, author=author_label(session.get(User, item.author_id), item),
                             section_label=label, current=outs[0] if outs and revisions[0].is_current else None,
                             history=outs[1:] if outs and revisions[0].is_current else outs, versions=versions,
                             may_respond=policy.can_respond(viewer) and item.hidden_at is None)
+
+
+def respond_each(session: Session, *, actor: User | None, items: list[tuple[str, int, ResponseIn]],
+                 summary: str = "", now: datetime | None = None) -> int:
+    """Several contributions, each with its own response (the import of the Abwägungstabelle): all or none."""
+    if not policy.can_respond(actor):
+        raise Forbidden(_("Nur die Projektleitung gibt Stellungnahmen ab."))
+    now = now or utcnow()
+    changed = 0
+    try:
+        for kind, target_id, data in items:
+            target = answerable(session, kind, target_id)
+            check_version(session, target, data.version_id)
+            if publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
+                                version_id=data.version_id, now=now, summary=summary) is not None:
+                changed += 1
+    except DomainError:
+        session.rollback()  # nothing of the import stays
+        raise
+    commit(session)
+    return changed

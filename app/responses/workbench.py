@@ -238,7 +238,7 @@ def _load(session: Session, keys: list[tuple[str, int]], section_labels: dict[in
             c = comments[target_id]
             v = versions.get(c.section_version_id)
             items.append(Item(
-                kind=kind, id=c.id, created_at=c.created_at, author=service.author_label(people.get(c.author_id)),
+                kind=kind, id=c.id, created_at=c.created_at, author=service.author_label(people.get(c.author_id), c),
                 text=c.body, html=c.html if not c.erased else "", hidden=c.hidden_at is not None,
                 section_label=section_labels.get(c.section_id, ""), section_id=c.section_id,
                 version_number=v.number if v else None,
@@ -249,7 +249,7 @@ def _load(session: Session, keys: list[tuple[str, int]], section_labels: dict[in
             i = ideas[target_id]
             q = quarters.get(i.quarter_id)
             items.append(Item(
-                kind=kind, id=i.id, created_at=i.created_at, author=service.author_label(people.get(i.author_id)),
+                kind=kind, id=i.id, created_at=i.created_at, author=service.author_label(people.get(i.author_id), i),
                 text=i.body, html=i.html, hidden=i.hidden_at is not None, title=i.title,
                 section_label=section_labels.get(i.section_id, "") if i.section_id else "", section_id=i.section_id,
                 up=i.support_count, place=q.name if q else "", response=answers.get((kind, i.id)),

@@ -29,16 +29,19 @@ def test_csv_has_the_columns_and_one_row_per_contribution(client, world):
     world.respond("comment", c["id"], status="partly", text="Teilweise aufgenommen.")
     world.respond("idea", idea["id"], status="noted", text="Danke!")
     rows = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv"))
-    assert rows[0] == ["Nr.", "Abschnitt", "Fassung", "Absatz", "Zitat", "Beitrag", "Verfasser*in", "Datum",
-                       "Zustimmungen/Einwände", "Stellungnahme", "Status", "umgesetzt in Fassung", "Zuständigkeit"]
+    assert rows[0] == ["Nr.", "Abschnitt", "Fassung", "Absatz", "Zitat", "Beitrag", "Haltung", "Antwort auf",
+                       "Verfasser*in", "Quelle", "Datum", "Stadtbezirk/Stadtteil", "Kategorie",
+                       "Zustimmungen/Einwände", "Zuständigkeit", "Stellungnahme", "Status", "umgesetzt in Fassung"]
     assert len(rows) == 4
-    first = rows[1]
-    assert first[0] == "1" and first[1].startswith("1.1") and first[2] == "1" and first[3] == "2"
-    assert first[5] == "Begegnung braucht Räume." and first[6] == "Caritas Stuttgart"
-    assert first[9] == "Teilweise aufgenommen." and first[10] == "teilweise berücksichtigt"
-    assert rows[2][6] == "Nachbar Nils" and rows[2][10] == ""
-    assert rows[3][5].startswith("Ein Treffpunkt für alle") and rows[3][10] == "zur Kenntnis genommen"
-    assert "Idee aus" in rows[3][1]
+    first, second, third = (dict(zip(rows[0], r, strict=True)) for r in rows[1:])
+    assert first["Nr."] == str(c["id"]) and first["Abschnitt"].startswith("1.1") and first["Fassung"] == "1"
+    assert first["Absatz"] == "2" and first["Haltung"] == "Einwand" and first["Quelle"] == "online"
+    assert first["Beitrag"] == "Begegnung braucht Räume." and first["Verfasser*in"] == "Caritas Stuttgart"
+    assert first["Stellungnahme"] == "Teilweise aufgenommen." and first["Status"] == "teilweise berücksichtigt"
+    assert second["Verfasser*in"] == "Nachbar Nils" and second["Status"] == "" and second["Haltung"] == "Hinweis"
+    assert third["Beitrag"].startswith("Ein Treffpunkt für alle") and third["Status"] == "zur Kenntnis genommen"
+    assert third["Nr."] == f"Idee {idea['id']}" and third["Abschnitt"] == "Idee" and third["Kategorie"]
+    assert " / " in third["Stadtbezirk/Stadtteil"] and first["Stadtbezirk/Stadtteil"] == ""
 
 
 def test_formula_injection_is_neutralised(client, world):
@@ -46,7 +49,7 @@ def test_formula_injection_is_neutralised(client, world):
     world.comment(body="+49 711 216-0")
     world.comment(body="@SUM(1+1)")
     rows = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv"))
-    bodies = [r[5] for r in rows[1:]]
+    bodies = [r[rows[0].index("Beitrag")] for r in rows[1:]]
     assert bodies == ["'=HYPERLINK(\"http://evil.example\";\"klick\")", "'+49 711 216-0", "'@SUM(1+1)"]
 
 
@@ -57,11 +60,12 @@ def test_hidden_contributions_only_in_the_leads_table(client, world):
                     headers=world.auth(world.moderator))
     assert r.status_code == 200
     public = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv"))
-    assert [r[5] for r in public[1:]] == ["Sichtbarer Beitrag"]
+    text = public[0].index("Beitrag")
+    assert [r[text] for r in public[1:]] == ["Sichtbarer Beitrag"]
     expert = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv", headers=world.auth(world.expert)))
     assert "Beleidigender" not in "".join(sum(expert, []))
     full = _csv(client.get(f"/api/v1/rounds/{world.round_id}/responses.csv", headers=world.lead_headers))
-    assert len(full) == 3 and "Beleidigender Beitrag" in full[2][5] and "Ausgeblendet" in full[2][5]
+    assert len(full) == 3 and "Beleidigender Beitrag" in full[2][text] and "Ausgeblendet" in full[2][text]
     assert keep["id"]
 
 
@@ -74,9 +78,10 @@ def test_xlsx_opens_and_keeps_text_as_text(client, world):
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(r.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][0] == "Nr." and rows[0][11] == "umgesetzt in Fassung"
-    assert rows[1][5] == "=1+2" and sheet.cell(row=2, column=6).data_type == "s"
-    assert rows[2][10] == "berücksichtigt"
+    assert rows[0][0] == "Nr." and rows[0][-1] == "umgesetzt in Fassung"
+    text, status = rows[0].index("Beitrag"), rows[0].index("Status")
+    assert rows[1][text] == "=1+2" and sheet.cell(row=2, column=text + 1).data_type == "s"
+    assert rows[2][status] == "berücksichtigt"
 
 
 def test_unknown_round_is_404(client):

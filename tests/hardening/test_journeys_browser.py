@@ -21,7 +21,7 @@ from tests.discussion import factories
 from tests.hardening.routes import all_routes
 
 PEOPLE = {"resident": people.RESIDENTS[0], "expert": people.EXPERTS[0], "lead": people.LEADS[0],
-          "moderator": people.MODERATOR, "admin": people.ADMIN}
+          "moderator": people.MODERATOR, "admin": people.ADMIN, "facilitator": people.FACILITATOR}
 NOT_PAGES = {"/healthz", "/konto/daten.json"}  # JSON, downloads and exports are no pages to look at
 NOT_PAGES_RE = re.compile(r"(\.csv|\.xlsx|\.md|\.json|\.ics|export\.html|/anhaenge/\{attachment_id\})$")  # downloads
 # Swagger UI (third-party markup with nested controls) is the optional interactive console; /docs, our own
@@ -139,7 +139,7 @@ def _check(page, axe, narrow, zoomed=None) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("role", [None, "resident", "expert", "lead", "moderator", "admin"])
+@pytest.mark.parametrize("role", [None, "resident", "expert", "lead", "moderator", "admin", "facilitator"])
 def test_every_page_type_for_each_role(asgi_app, page, axe, narrow, zoomed, demo, role):
     """Each role sees every page (or the error page it gets instead): axe-clean, no sideways scrolling at 320 px
     and 200 % zoom, nothing cut off with WCAG text spacing."""

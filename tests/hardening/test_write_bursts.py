@@ -16,6 +16,7 @@ import pytest
 from app.db import utcnow
 from app.main import app
 from tests.events.factory import event_data
+from tests.exports.xlsx import fill
 from tests.hardening.routes import all_routes
 from tests.hardening.test_lock_waits import ENV as LOCK_ENV
 from tests.hardening.test_lock_waits import REQUEST_TIMEOUT, burst, token_of
@@ -24,6 +25,7 @@ from tests.responses.factory import World
 
 ENV = {**LOCK_ENV, "QW_POST_RATE_PER_MINUTE": "1000", "QW_LOGIN_MAX_FAILURES": "1000"}
 MISSING = 999_999
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # operations whose valid request is refused on a platform with data (an import needs an empty platform)
 REFUSED_ONLY = {("POST", "/api/v1/import")}
 
@@ -94,6 +96,9 @@ class Setup:
                             json={"status": "noted", "text": "Danke."}))
         self.ok(api.post(f"/api/v1/casework/comment/{self.case['publish']}/approve", headers=self.lead))
         self.export = api.get("/api/v1/export", headers=self.admin).content
+        self.answers_round = w.round_id
+        table = api.get(f"/api/v1/rounds/{w.round_id}/responses.xlsx", headers=self.lead).content
+        self.answers = fill(table, {self.c["edit"]: ("Aus der Sitzung der Ämter.", "zur Kenntnis genommen")})
 
     @staticmethod
     def ok(answer: httpx.Response) -> dict:
@@ -278,6 +283,11 @@ class Setup:
             ("DELETE", "/api/v1/events/{event_id}/registrations/{registration_id}"): (
                 (f"/events/{s.event}/registrations/{s.registration}", {"headers": expert}),
                 (f"/events/{s.event}/registrations/{s.registration}", {"headers": resident})),
+            ("POST", "/api/v1/rounds/{round_id}/responses.xlsx"): (
+                (f"/rounds/{s.answers_round}/responses.xlsx", {"headers": {**lead, "Content-Type": XLSX},
+                                                                "content": s.answers}),
+                (f"/rounds/{s.answers_round}/responses.xlsx", {"headers": {**resident, "Content-Type": XLSX},
+                                                                "content": s.answers})),
             ("POST", "/api/v1/import"): (
                 ("/import", {"headers": {**admin, "Content-Type": "application/json"}, "content": s.export}),
                 ("/import", {"headers": {**admin, "Content-Type": "application/json"}, "content": b"{}"})),

@@ -53,11 +53,12 @@ def test_lead_answers_publishes_downloads_and_moderator_hides(client, page, axe)
     with open(download.path(), "rb") as handle:
         sheet = load_workbook(io.BytesIO(handle.read())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][9] == "Stellungnahme" and len(rows) == 6
-    by_text = {row[5]: row for row in rows[1:]}
-    assert by_text["Mehr Treffpunkte für Ältere"][10] == "teilweise berücksichtigt"
-    assert by_text["Das Wohnen kommt zu kurz"][10] == "berücksichtigt"
-    assert by_text["Das Wohnen kommt zu kurz"][11] == 2
+    assert "Stellungnahme" in rows[0] and len(rows) == 6
+    text, status, done = (rows[0].index(c) for c in ("Beitrag", "Status", "umgesetzt in Fassung"))
+    by_text = {row[text]: row for row in rows[1:]}
+    assert by_text["Mehr Treffpunkte für Ältere"][status] == "teilweise berücksichtigt"
+    assert by_text["Das Wohnen kommt zu kurz"][status] == "berücksichtigt"
+    assert by_text["Das Wohnen kommt zu kurz"][done] == 2
 
     page.goto(f"/berichte?round={world.round_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Beteiligungsbericht")
