@@ -62,6 +62,19 @@ def _contribution_text(item, body: str) -> str:
     return body
 
 
+# --- Änderungsvorschläge (issue 16, helper h7): an amendment is a comment row; its proposed wording follows the
+# reason in the "Beitrag" cell. (A "Haltung" column would read "Änderungsvorschlag" when comment.amendment is set.)
+
+AMENDMENT_LABELS = {"replace": "Änderungsvorschlag (neuer Wortlaut des Absatzes)",
+                    "after": "Änderungsvorschlag (neuer Absatz nach diesem Absatz)"}
+
+
+def _with_amendment(comment) -> str:
+    if not getattr(comment, "amendment", None) or comment.proposed_text is None:
+        return comment.body
+    return f"{comment.body}\n\n{AMENDMENT_LABELS.get(comment.amendment, 'Änderungsvorschlag')}: {comment.proposed_text}"
+
+
 class _Lookups:
     """Version numbers, paragraph positions and response versions, loaded once per version."""
 
@@ -114,7 +127,7 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
                        lookups.positions.get((comment.section_version_id, comment.paragraph_anchor), "")
                        if comment.paragraph_anchor else "",
                        (comment.quote or "") if comment.hidden_at is None or include_hidden else "",
-                       _contribution_text(comment, comment.body), responses.author_label(author),
+                       _contribution_text(comment, _with_amendment(comment)), responses.author_label(author),
                        _date(comment.created_at), f"{comment.up_count} / {comment.down_count}",
                        answer.text if answer else "", responses.status_label(answer.status) if answer else "",
                        lookups.number(answer.version_id) if answer else ""]
