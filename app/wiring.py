@@ -59,7 +59,7 @@ def wire() -> None:
     # an adopted Änderungsvorschlag is taken up by the next version of its section
     documents_service.ADDRESS_SOURCES[:] = [discussion_amendments.pending_adopted]
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
-    documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
+    documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension, discussion_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
     site_pages.HOME_PANELS[:] = [ideas_pages.newest_ideas_panel, rounds_pages.current_round_panel]
     templating.env.globals.update(

@@ -21,7 +21,7 @@ from app.site import pages as site_pages
 def sizes():
     return [len(accounts.DATA_EXPORTERS), len(accounts.ERASERS), len(documents.VERSION_PUBLISHED),
             len(documents_pages.SECTION_EXTENSIONS), len(documents_pages.PUBLISH_EXTENSIONS),
-            len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS)]
+            len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS), len(documents.ADDRESS_SOURCES)]
 """
 
 
@@ -57,8 +57,8 @@ import app.main
 print(sizes())
 """)
     before, wired, after_main = out.splitlines()
-    assert before == "[0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[3, 3, 2, 2, 1, 2, 2]"
+    assert before == "[0, 0, 0, 0, 0, 0, 0, 0]"
+    assert wired == "[3, 3, 2, 2, 2, 2, 2, 1]"
     assert after_main == wired
 
 

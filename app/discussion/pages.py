@@ -238,3 +238,9 @@ def amendment_adopt(request: Request, comment_id: int, session: SessionDep, user
     return redirect(f"/abschnitte/{comment.section_id}/entwurf",
                     flash=_("Der Änderungsvorschlag #{id} ist in den Entwurf übernommen. Er gilt als berücksichtigt, "
                             "sobald Sie die nächste Fassung veröffentlichen.").format(id=comment.id))
+
+
+def publish_extension(session: Session, section: Section) -> dict:
+    """Context for the leads' publish page: the adopted Änderungsvorschläge this version will take up."""
+    ids = amendments.pending_adopted(session, section.id)
+    return {"adopted_amendments": ids}

@@ -49,6 +49,8 @@ def test_propose_by_form_then_the_lead_adopts_with_one_button(client):
     assert done.status_code == 303 and done.headers["location"] == f"/abschnitte/{sid}/entwurf"
     page = client.get(f"/abschnitte/{sid}").text
     assert "In den Entwurf übernommen am" in page
+    publish = client.get(f"/abschnitte/{sid}/veroeffentlichen").text
+    assert "greift 1 übernommenen Änderungsvorschlag auf" in publish and f"#beitrag-{cid}" in publish
     again = post_form(client, f"/beitraege/{cid}/uebernehmen", {"revision": revision})
     assert again.status_code == 409 and "bereits" in again.text
     # publishing: "Übernommen in Fassung 2"
