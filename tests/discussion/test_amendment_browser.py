@@ -81,6 +81,8 @@ def test_expert_quotes_by_selecting_and_proposes_wording_lead_adopts_and_publish
     page.wait_for_url(f"**/abschnitte/{sid}/entwurf")
     pw.expect(page.get_by_role("status").first).to_contain_text("in den Entwurf übernommen")
     page.goto(f"/abschnitte/{sid}/veroeffentlichen")
+    pw.expect(page.get_by_role("note")).to_contain_text("übernommenen Änderungsvorschlag")
+    assert axe(page) == []
     page.get_by_label("Was hat sich geändert und warum?").fill("Finanzierung nach dem Vorschlag der Caritas.")
     page.get_by_role("button", name="Fassung veröffentlichen").click()
     page.goto(f"/abschnitte/{sid}")
