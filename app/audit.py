@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "section.rename": N_("Abschnitt umbenannt"),
     "section.move": N_("Abschnitt verschoben"),
     "draft.save": N_("Entwurf gespeichert"),
+    "amendment.adopt": N_("Änderungsvorschlag in den Entwurf übernommen"),
     "version.publish": N_("Fassung veröffentlicht"),
     "edition.publish": N_("Gesamtfassung veröffentlicht"),
     "round.create": N_("Beteiligungsrunde angelegt"),

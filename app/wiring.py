@@ -10,6 +10,7 @@ calling it twice changes nothing.
 from app.accounts import service as accounts_service
 from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, AuthToken, Invitation, User
 from app.audit import AuditEntry
+from app.discussion import amendments as discussion_amendments
 from app.discussion import notify as discussion_notify
 from app.discussion import pages as discussion_pages
 from app.discussion import service as discussion_service
@@ -80,8 +81,10 @@ def wire() -> None:
                              "flagged-comment": moderation_notify.still_flagged("comment"),
                              "flagged-idea": moderation_notify.still_flagged("idea")})
     mail.PERIODIC[:] = [rounds_notify.round_notices, moderation_notify.flag_batch]
+    # an adopted Änderungsvorschlag is taken up by the next version of its section
+    documents_service.ADDRESS_SOURCES[:] = [discussion_amendments.pending_adopted]
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
-    documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
+    documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension, discussion_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
     rounds_pages.ROUND_EXTENSIONS[:] = [events_pages.round_extension]
     ideas_pages.QUARTIER_EXTENSIONS[:] = [events_pages.district_extension]

@@ -55,7 +55,9 @@ def test_english_ui_marks_german_content_as_german(client):
 
     page = client.get(f"/abschnitte/{section_id}?lang=en").text
     assert language_of(page, "Skip to content") == "en"  # the interface is English …
-    assert language_of(page, PARAGRAPHS[1]) == "de"  # … the document, the quote and the comment are German
+    # … the document, the quote (marked in its paragraph) and the comment are German
+    assert language_of(page, "Begegnungsorte sollen barrierefrei und") == "de"
+    assert language_of(page, "für alle Generationen") == "de"
     assert language_of(page, "Bitte auch an Spielplätze denken.") == "de"
     assert language_of(page, "Ziele") == "de"
     for path in (f"/ideen/{idea_id}", "/ideen"):

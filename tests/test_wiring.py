@@ -25,7 +25,8 @@ def sizes():
             len(accounts.CONSENT_RECORDERS), len(documents.VERSION_PUBLISHED),
             len(documents_pages.SECTION_EXTENSIONS), len(documents_pages.PUBLISH_EXTENSIONS),
             len(ideas_pages.IDEA_EXTENSIONS), len(site_pages.HOME_PANELS), len(mail.STILL_SHOWN),
-            len(mail.PERIODIC), len(rounds_pages.ROUND_EXTENSIONS), len(ideas_pages.QUARTIER_EXTENSIONS)]
+            len(mail.PERIODIC), len(rounds_pages.ROUND_EXTENSIONS), len(ideas_pages.QUARTIER_EXTENSIONS),
+            len(documents.ADDRESS_SOURCES)]
 """
 
 
@@ -62,8 +63,8 @@ import app.main
 print(sizes())
 """)
     before, wired, after_main = out.splitlines()
-    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[6, 6, 1, 1, 2, 2, 1, 2, 2, 5, 2, 1, 1]"
+    assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+    assert wired == "[6, 6, 1, 1, 2, 2, 2, 2, 2, 5, 2, 1, 1, 1]"
     assert after_main == wired
 
 

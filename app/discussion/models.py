@@ -19,6 +19,12 @@ class VoteTarget(StrEnum):
     section_version = "section_version"
     comment = "comment"
     idea = "idea"
+    amendment = "amendment"  # an Änderungsvorschlag: a comment with proposed wording (stored as comment_id)
+
+
+class AmendmentKind(StrEnum):
+    replace = "replace"  # new wording for the paragraph
+    after = "after"      # a new paragraph after it
 
 
 class Comment(SQLModel, table=True):
@@ -76,6 +82,14 @@ class Comment(SQLModel, table=True):
     given_author: str | None = Field(default=None, max_length=160)
     recorded_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("user_account.id"), nullable=True))
+    # An Änderungsvorschlag is a comment with proposed wording (issue 16): `amendment` says whether it replaces
+    # the paragraph or adds one after it (None: an ordinary comment); `base_text` is the paragraph's text it was
+    # made against (the diff shown, and how adoption finds the paragraph in the draft). `adopted_at`: the lead
+    # took it into the draft; the next published version then takes it up (VersionAddress).
+    amendment: str | None = Field(default=None, max_length=8)
+    proposed_text: str | None = Field(default=None, sa_type=Text)
+    base_text: str | None = Field(default=None, sa_type=Text)
+    adopted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class CommentEdit(SQLModel, table=True):

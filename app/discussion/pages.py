@@ -9,9 +9,10 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
-from app.discussion import notify, service, views, votes
+from app.discussion import amendments, notify, service, views, votes
 from app.discussion.models import VoteTarget
-from app.discussion.schemas import CommentEditIn, CommentIn
+from app.discussion.schemas import AdoptIn, AmendmentIn, CommentEditIn, CommentIn
+from app.documents import service as documents_service
 from app.documents.models import Section, SectionVersion
 from app.errors import DomainError, Invalid
 from app.ideas import offline
@@ -204,3 +205,85 @@ def record_post(request: Request, section_id: int, session: SessionDep, user: Cu
         return _record_page(request, session, section_id, user, values, errors, exc.message, exc.status)
     return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
                     flash=_("Der Beitrag ist erfasst: {source}.").format(source=offline.marker(comment)))
+
+
+# --- Änderungsvorschläge (issue 16) -------------------------------------------------------------
+
+def _amendment_context(request: Request, session: Session, section_id: int, user: User | None, anchor: str,
+                       **extra) -> dict:
+    context = _discussion(request, session, section_id, user)
+    paragraphs = context["discussion"].paragraphs
+    context["paragraph"] = next((p for p in paragraphs if p.anchor == anchor), None)
+    context["kind_labels"] = amendments.KIND_LABELS
+    context.update(extra)
+    return context
+
+
+@router.get("/abschnitte/{section_id}/aenderungsvorschlag", name="amendment_write")
+def amendment_write(request: Request, section_id: int, session: SessionDep, user: OptionalUser, absatz: str = ""):
+    """Propose wording for a paragraph: the form starts with the paragraph's text (works without script)."""
+    context = _amendment_context(request, session, section_id, user, absatz[:16])
+    paragraph = context["paragraph"]
+    context["values"] = {"paragraph": absatz, "position": "replace", "text": paragraph.text if paragraph else "",
+                         "reason": ""}
+    context["errors"] = {}
+    return render(request, "discussion/amendment_write.html", context)
+
+
+@router.post("/abschnitte/{section_id}/aenderungsvorschlaege", name="amendment_post")
+def amendment_post(request: Request, section_id: int, session: SessionDep, user: OptionalUser,
+                   paragraph: str = Form(""), position: str = Form("replace"), text: str = Form(""),
+                   reason: str = Form("")):
+    values = {"paragraph": paragraph, "position": position, "text": text, "reason": reason}
+    try:
+        if user is None:
+            raise Invalid(_("Bitte melden Sie sich an, um sich zu beteiligen."))
+        comment = amendments.post_amendment(session, user=user, section_id=section_id,
+                                            data=parse(AmendmentIn, values))
+    except DomainError as exc:
+        context = _amendment_context(request, session, section_id, user, paragraph[:16], values=values,
+                                     errors=dict(exc.errors), message=exc.message)
+        return render(request, "discussion/amendment_write.html", context, status_code=exc.status)
+    return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
+                    flash=_("Ihr Änderungsvorschlag ist veröffentlicht."))
+
+
+def _adopt_context(session: Session, comment_id: int, user: User | None, **extra) -> dict:
+    amendments.check_may_adopt(user)
+    amendment = amendments.get_amendment(session, comment_id)
+    draft = documents_service.get_draft(session, section_id=amendment.section_id)
+    merged = amendments.adopted_body(draft.body, amendment)
+    return {"amendment": amendment, "draft": draft, "automatic": merged is not None,
+            "draft_paragraph": amendments.draft_paragraph(draft.body, amendment) if merged is None else None,
+            "diff_html": amendments.diff_html(amendment.amendment, amendment.base_text, amendment.proposed_text),
+            "section": documents_service.get_section(session, amendment.section_id),
+            "kind_labels": amendments.KIND_LABELS, "errors": {}, **extra}
+
+
+@router.get("/beitraege/{comment_id}/uebernehmen", name="amendment_adopt")
+def amendment_adopt_form(request: Request, comment_id: int, session: SessionDep, user: CurrentUser):
+    """The lead takes a proposal into the draft: one button when the draft still holds the paragraph as proposed
+    against; else both texts and the whole draft to merge by hand."""
+    return render(request, "discussion/amendment_adopt.html", _adopt_context(session, comment_id, user))
+
+
+@router.post("/beitraege/{comment_id}/uebernehmen")
+def amendment_adopt(request: Request, comment_id: int, session: SessionDep, user: CurrentUser,
+                    revision: str = Form(""), body: str | None = Form(None)):
+    try:
+        data = parse(AdoptIn, {"revision": revision or None, "body": body})
+        comment, _draft = amendments.adopt(session, user=user, amendment_id=comment_id, data=data)
+    except DomainError as exc:
+        session.rollback()
+        context = _adopt_context(session, comment_id, user, message=exc.message, errors=dict(exc.errors),
+                                 body=body)
+        return render(request, "discussion/amendment_adopt.html", context, status_code=exc.status)
+    return redirect(f"/abschnitte/{comment.section_id}/entwurf",
+                    flash=_("Der Änderungsvorschlag #{id} ist in den Entwurf übernommen. Er gilt als berücksichtigt, "
+                            "sobald Sie die nächste Fassung veröffentlichen.").format(id=comment.id))
+
+
+def publish_extension(session: Session, section: Section) -> dict:
+    """Context for the leads' publish page: the adopted Änderungsvorschläge this version will take up."""
+    ids = amendments.pending_adopted(session, section.id)
+    return {"adopted_amendments": ids}

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from app.discussion.models import Alignment, VoteTarget
+from app.discussion.models import Alignment, AmendmentKind, VoteTarget
 from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
 from app.validation import Line, Text
 
@@ -58,6 +58,18 @@ class AuthorOut(BaseModel):
     role: str | None = None
 
 
+class AmendmentInfo(BaseModel):
+    """The proposed wording of an Änderungsvorschlag (null on ordinary comments)."""
+
+    position: AmendmentKind = Field(description="`replace`: new wording for the paragraph; `after`: a new "
+                                                "paragraph after it.")
+    proposed_text: str | None = Field(description="The proposed wording (Markdown); null when the text is not "
+                                                  "shown (hidden, withdrawn, erased).")
+    base_text: str | None = Field(description="The paragraph's text the proposal was made against.")
+    diff_html: str = Field(description="The proposal as a word diff against that paragraph (`<ins>`/`<del>`).")
+    adopted_at: datetime | None = Field(description="When the project lead took it into the draft.")
+
+
 class CommentOut(BaseModel):
     id: int
     section_id: int | None
@@ -93,6 +105,44 @@ class CommentOut(BaseModel):
         default=None, max_length=16, description=(
             "The anchor of that paragraph in the section's current version (where the page lists the comment "
             "with `?paragraph=`); null when the paragraph was removed or the comment has none."))
+    amendment: AmendmentInfo | None = Field(default=None, description=(
+        "Set when the comment is an Änderungsvorschlag (proposed wording for its paragraph; its body is the "
+        "reason). Votes on it use `target: amendment` or `comment` with the same id."))
+
+
+class AmendmentOut(CommentOut):
+    adopted_in_version: int | None = Field(default=None, description=(
+        "The version that took the proposal up („übernommen in Fassung N“); null before that."))
+
+
+class AmendmentIn(BaseModel):
+    paragraph: Line = Field(min_length=1, max_length=16, description="Anchor of a paragraph of the current version.")
+    position: AmendmentKind = AmendmentKind.replace
+    text: Text = Field(min_length=1, max_length=MAX_BODY, description="The proposed wording (Markdown).")
+    reason: Text = Field(min_length=1, max_length=MAX_BODY, description="Why (Begründung), shown as the comment.")
+    alignment: Alignment = Alignment.note
+
+    @field_validator("text", "reason", "paragraph")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("Bitte ausfüllen.")
+        return value
+
+
+class AdoptIn(BaseModel):
+    """Empty: replace the paragraph in the draft (409 when the draft's paragraph changed since the proposal).
+    With `body` and `revision`: the whole draft as merged by hand, saved if nobody saved since `revision`."""
+
+    body: Text | None = Field(default=None, max_length=100_000)
+    revision: int | None = Field(default=None, ge=0, le=2_147_483_647)
+
+    @model_validator(mode="after")
+    def _revision_with_body(self):
+        if self.body is not None and self.revision is None:
+            raise ValueError("Zum zusammengeführten Entwurf gehört der Stand (revision), auf dem er beruht.")
+        return self
 
 
 class VoteIn(BaseModel):

@@ -435,7 +435,19 @@ def to_out(comment: Comment, *, author: User | None, version_number: int | None,
         "html": comment.html if shown else None, "created_at": comment.created_at, "edited_at": comment.edited_at,
         "edited": comment.edited_at is not None, "up": comment.up_count, "down": comment.down_count, "mine": mine,
         "paragraph_change": change[0] if change else None, "current_paragraph": change[1] if change else None,
+        "amendment": _amendment_out(comment, shown),
     }
+
+
+def _amendment_out(comment: Comment, shown: bool) -> dict | None:
+    if comment.amendment is None:
+        return None
+    from app.discussion.amendments import diff_html
+
+    return {"position": comment.amendment, "proposed_text": comment.proposed_text if shown else None,
+            "base_text": comment.base_text,
+            "diff_html": diff_html(comment.amendment, comment.base_text, comment.proposed_text) if shown else "",
+            "adopted_at": comment.adopted_at}
 
 
 def comments_out(session: Session, comments: list[Comment], viewer: User | None, *,
@@ -465,7 +477,9 @@ def export_person(session: Session, user: User) -> tuple[str, object]:
                       "created_at": c.created_at.isoformat(),
                       "edited_at": c.edited_at.isoformat() if c.edited_at else None,
                       "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-                      "status": status(c)} for c in comments],
+                      "status": status(c),
+                      **({"amendment": c.amendment, "proposed_text": c.proposed_text} if c.amendment else {})}
+                     for c in comments],
         "votes": [{"target": "section_version" if v.section_version_id else "comment" if v.comment_id else "idea",
                    "target_id": v.section_version_id or v.comment_id or v.idea_id, "value": v.value,
                    "created_at": v.created_at.isoformat()} for v in votes],
@@ -485,7 +499,7 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
     for idea_id, n in counted.items():
         session.exec(update(Idea).where(Idea.id == idea_id).values(comment_count=Idea.comment_count - n))
     session.exec(update(Comment).where(Comment.author_id == user.id, Comment.source.is_(None))
-                 .values(erased=True, body="", html="", quote=None))
+                 .values(erased=True, body="", html="", quote=None, proposed_text=None))
     session.exec(update(CommentEdit).where(CommentEdit.comment_id.in_(comment_ids)).values(body=""))
 
 

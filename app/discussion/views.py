@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.db import utcnow
-from app.discussion import notify, policy, service, sources, votes
+from app.discussion import amendments, notify, policy, quotes, service, sources, votes
 from app.discussion.models import Alignment, Comment, Vote, VoteTarget
+from app.documents import policy as documents_policy
 from app.documents.models import Paragraph, SectionVersion
 from app.errors import DomainError
 from app.ideas import offline
@@ -103,6 +104,10 @@ class ShownComment:
     version_number: int | None
     author: Author | None
     mine: int | None
+    amendment: str | None = None  # an Änderungsvorschlag: "replace" or "after" (see discussion.amendments)
+    proposed_text: str | None = None
+    base_text: str | None = None
+    adopted_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -123,6 +128,8 @@ class CommentOut:
     up: int
     down: int
     mine: int | None
+    amendment: str | None = None
+    diff_html: str = ""  # the proposed wording as a word diff against its paragraph (when shown)
 
 
 def _out(c: ShownComment, viewer: User | None) -> CommentOut:
@@ -131,7 +138,9 @@ def _out(c: ShownComment, viewer: User | None) -> CommentOut:
     return CommentOut(id=c.id, alignment=c.alignment, author=c.author if state != "erased" else None,
                       created_at=c.created_at, edited=c.edited_at is not None, paragraph=c.paragraph_anchor,
                       version=c.version_number, status=state, quote=c.quote if shown else None,
-                      html=c.html if shown else None, up=c.up_count, down=c.down_count, mine=c.mine)
+                      html=c.html if shown else None, up=c.up_count, down=c.down_count, mine=c.mine,
+                      amendment=c.amendment,
+                      diff_html=amendments.diff_html(c.amendment, c.base_text, c.proposed_text) if shown else "")
 
 
 _C = Comment.__table__.c
@@ -143,12 +152,13 @@ _COLUMNS = (_C.id, _C.section_version_id, _C.section_id, _C.idea_id, _C.paragrap
             _C.root_id, _C.round_id, _C.author_id, _C.alignment, _C.html, _C.created_at, _C.edited_at,
             _C.withdrawn_at, _C.hidden_at, _C.hidden_reason, _C.erased, _C.up_count, _C.down_count, _SV.number,
             _U.display_name, _U.organisation, _U.role, _C.source, _C.source_label, _C.source_date, _C.given_author)
+_AMENDMENT = (_C.amendment, _C.proposed_text, _C.base_text, _C.adopted_at)
 
 
 def _shown_select(viewer: bool, *extra):
     """Comments with their version's number, their author and (viewer=True) the viewer's vote on each."""
     mine = _V.value if viewer else null()
-    query = (select(*_COLUMNS, mine, *extra).select_from(Comment.__table__)
+    query = (select(*_COLUMNS, mine, *_AMENDMENT, *extra).select_from(Comment.__table__)
              .outerjoin(SectionVersion.__table__, _SV.id == _C.section_version_id)
              .outerjoin(User.__table__, _U.id == _C.author_id))
     if viewer:
@@ -161,7 +171,8 @@ def _row(r) -> ShownComment:
         author = Author(r[9], r[27] or "", None, "", offline.marker(_Recorded(r[24], r[25], r[26])))
     else:
         author = Author(r[9], r[21], r[22], r[23]) if r[21] is not None else None
-    return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[28])
+    return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[28], amendment=r[29],
+                        proposed_text=r[30], base_text=r[31], adopted_at=r[32])
 
 
 @dataclass(slots=True)
@@ -379,6 +390,9 @@ class Discussion:
     post_url: str = ""
     focus: int | None = None  # after an htmx write: the comment that gets the focus (else the message does)
     may_record: bool = False  # lead and facilitators record contributions from outside the platform
+    marked: dict = field(default_factory=dict)  # paragraph anchor → its HTML with the shown quotes <mark>ed
+    quote_marks: dict = field(default_factory=dict)  # comment id → id of the <mark> of its quote
+    may_adopt: bool = False  # the lead may take Änderungsvorschläge into the draft
 
     def show_focus_on(self, comment_id: int) -> None:
         """Give the focus after a swap to this comment, if the page shows it."""
@@ -462,6 +476,13 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
             by_number.setdefault(number, []).append(n)
         groups = [VersionGroup(number=k, threads=by_number[k]) for k in sorted(by_number, reverse=True)]
 
+    # The quotes of the comments shown, marked in the paragraphs as they read in this version.
+    shown_nodes = [nodes[c.id] for c in roots + earlier_roots]
+    marked, quote_marks = quotes.mark_all(
+        {p.anchor: p.html for p in paragraphs},
+        [(n.comment.id, n.current_anchor, n.out.quote) for n in shown_nodes
+         if n.out.quote and n.current_anchor and n.marker is None])
+
     version_votes = {"target": VoteTarget.section_version.value, "target_id": version.id, "up": counts.get("up", 0),
                      "down": counts.get("down", 0), "mine": counts.get("mine")}
     return Discussion(
@@ -476,7 +497,8 @@ def build(session: Session, *, section, version, user: User | None, is_current: 
         back_url=(notify.section_url(section.id) if is_current
                   else f"{notify.section_url(section.id)}/fassungen/{version.number}"),
         post_url=f"{notify.section_url(section.id)}/beitraege",
-        values={"paragraph": params.paragraph} if params.paragraph in positions else {})
+        values={"paragraph": params.paragraph} if params.paragraph in positions else {},
+        marked=marked, quote_marks=quote_marks, may_adopt=is_current and documents_policy.can_edit_document(user))
 
 
 ALIGNMENTS = [a.value for a in Alignment]

@@ -24,7 +24,8 @@ from app.web.i18n import gettext as _
 
 VOTE_RATE_PER_MINUTE = 120
 COLUMN = {VoteTarget.section_version: "section_version_id", VoteTarget.comment: "comment_id",
-          VoteTarget.idea: "idea_id"}
+          VoteTarget.idea: "idea_id", VoteTarget.amendment: "comment_id"}  # an amendment is a comment
+COMMENTS = (VoteTarget.comment, VoteTarget.amendment)
 
 
 def _check_allowed(session: Session, user: User | None, target: VoteTarget, target_id: int, value: int | None,
@@ -41,10 +42,11 @@ def _check_allowed(session: Session, user: User | None, target: VoteTarget, targ
             raise Invalid(_("Ideen können nur unterstützt werden."),
                           errors=[("value", _("Ideen können nur unterstützt werden (Wert 1)."))])
         return idea
-    if target == VoteTarget.comment:
+    if target in COMMENTS:
         with checks_before_writing(session):
             comment, section, rounds = sources.comment_for_voting(session, target_id)
-        if comment is None or comment.hidden_at is not None:
+        if comment is None or comment.hidden_at is not None or (
+                target == VoteTarget.amendment and comment.amendment is None):
             raise NotFound(_("Diesen Beitrag gibt es nicht."))
         if comment.idea_id is not None:
             idea = session.get(Idea, comment.idea_id)
@@ -110,7 +112,7 @@ def _apply_delta(session: Session, target: VoteTarget, target_id: int, old: int 
     """Move the target's counters; returns them as (up, down) after the change, None if nothing moved."""
     up = (new == 1) - (old == 1)
     down = (new == -1) - (old == -1)
-    if target == VoteTarget.comment and (up or down):
+    if target in COMMENTS and (up or down):
         return tuple(session.execute(_MOVE_COMMENT, {"target_id": target_id, "up": up, "down": down}).one())
     if target == VoteTarget.idea and up:
         support = session.exec(update(Idea).where(Idea.id == target_id)
@@ -123,7 +125,7 @@ def _result(session: Session, target: VoteTarget, loaded, tally: tuple[int, int]
     """The counts after a vote: from the counters just moved; if nothing moved, from the target as the check
     loaded it (a comment or idea) or counted (a version). This person's vote is known."""
     if tally is None:
-        if target == VoteTarget.comment:
+        if target in COMMENTS:
             tally = loaded.up_count, loaded.down_count
         elif target == VoteTarget.idea:
             tally = loaded.support_count, 0
@@ -133,7 +135,7 @@ def _result(session: Session, target: VoteTarget, loaded, tally: tuple[int, int]
 
 
 def counts(session: Session, *, target: VoteTarget, target_id: int, user: User | None) -> dict:
-    if target == VoteTarget.comment:
+    if target in COMMENTS:
         row = session.exec(select(Comment.up_count, Comment.down_count).where(Comment.id == target_id)).one()
         up, down = row
     elif target == VoteTarget.idea:
@@ -199,9 +201,10 @@ def counts_checked(session: Session, *, target: VoteTarget, target_id: int, user
     """Counts of an existing target (404 otherwise)."""
     from app.documents.models import SectionVersion
 
-    model = {VoteTarget.comment: Comment, VoteTarget.idea: Idea, VoteTarget.section_version: SectionVersion}[target]
+    model = {VoteTarget.comment: Comment, VoteTarget.amendment: Comment, VoteTarget.idea: Idea,
+             VoteTarget.section_version: SectionVersion}[target]
     item = session.get(model, target_id)
-    if item is None:
+    if item is None or (target == VoteTarget.amendment and item.amendment is None):
         raise NotFound(_("Nicht gefunden."))
     idea = item if target == VoteTarget.idea else (
         session.get(Idea, item.idea_id) if target == VoteTarget.comment and item.idea_id else None)

@@ -62,6 +62,10 @@ from app.web.i18n import gettext as _
 # Other domains act inside the publish transaction (filled by app.wiring.wire()).
 VersionHook = Callable[[Session, SectionVersion, list[int]], None]
 VERSION_PUBLISHED: list[VersionHook] = []
+# Comments a new version of a section takes up without the lead listing them (adopted Änderungsvorschläge):
+# (session, section id) → comment ids; filled by app.wiring.wire().
+AddressSource = Callable[[Session, int], Iterable[int]]
+ADDRESS_SOURCES: list[AddressSource] = []
 
 
 class StaleDraft(Conflict):
@@ -406,7 +410,7 @@ def publish_version(session: Session, *, actor: User, section_id: int, change_su
     for m in mapping:
         session.add(AnchorMapping(version_id=version.id, old_anchor=m.old_anchor, new_anchor=m.new_anchor,
                                   change=m.change))
-    wanted = sorted(set(addresses or []))
+    wanted = sorted(set(addresses or []).union(*(source(session, section.id) for source in ADDRESS_SOURCES)))
     for comment_id in wanted:
         session.add(VersionAddress(version_id=version.id, comment_id=comment_id))
     audit.record(session, actor_id=actor.id, action="version.publish", target_type="section",

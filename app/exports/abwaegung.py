@@ -140,6 +140,19 @@ def _contribution_text(item, body: str) -> str:
     return body
 
 
+# --- Änderungsvorschläge (issue 16, helper h7): an amendment is a comment row; its proposed wording follows the
+# reason in the "Beitrag" cell. (A "Haltung" column would read "Änderungsvorschlag" when comment.amendment is set.)
+
+AMENDMENT_LABELS = {"replace": "Änderungsvorschlag (neuer Wortlaut des Absatzes)",
+                    "after": "Änderungsvorschlag (neuer Absatz nach diesem Absatz)"}
+
+
+def _with_amendment(comment) -> str:
+    if not getattr(comment, "amendment", None) or comment.proposed_text is None:
+        return comment.body
+    return f"{comment.body}\n\n{AMENDMENT_LABELS.get(comment.amendment, 'Änderungsvorschlag')}: {comment.proposed_text}"
+
+
 class _Lookups:
     """Version numbers, paragraph positions and response versions, loaded once per version."""
 
@@ -198,7 +211,8 @@ def _rows(session: Session, round_: Round, *, include_hidden: bool, batch: int) 
                     paragraph=lookups.positions.get((comment.section_version_id, comment.paragraph_anchor), "")
                     if comment.paragraph_anchor else "",
                     quote=(comment.quote or "") if comment.hidden_at is None or include_hidden else "",
-                    text=_contribution_text(comment, comment.body), stance=_(STANCES.get(comment.alignment, "")),
+                    text=_contribution_text(comment, _with_amendment(comment)),
+                    stance=_(STANCES["amendment"] if comment.amendment else STANCES.get(comment.alignment, "")),
                     reply_to=comment.parent_id or "", author=responses.author_label(author, comment, marked=False),
                     source=_source(comment), date=_day(comment), votes=f"{comment.up_count} / {comment.down_count}",
                     unit=units.get(("comment", comment.id), ""), answer=answer.text if answer else "",

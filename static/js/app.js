@@ -7,6 +7,7 @@
 document.addEventListener("htmx:afterSwap", (event) => {
   const root = event.target; // the new content: event.detail.target is the element it replaced (outerHTML swaps)
   if (!event.detail || !event.detail.xhr || !(root instanceof Element) || !root.isConnected) return;
+  if (root.hasAttribute("data-swap-keeps-focus")) return; // swapped out of band beside the main content
   const active = document.activeElement;
   if (active && active !== document.body && active.isConnected && !root.contains(active)) return;
   const target = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]") || root;

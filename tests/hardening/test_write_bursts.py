@@ -67,6 +67,9 @@ class Setup:
         self.ok(api.put("/api/v1/votes", headers=self.resident,
                         json={"target": "comment", "target_id": self.c["unvote"], "value": 1}))
         self.idea = w.idea()["id"]
+        self.paragraph = w.paragraphs()[0]
+        self.amendment = self.ok(api.post(f"/api/v1/sections/{self.section}/amendments", headers=self.expert, json={
+            "paragraph": self.paragraph, "text": "Ein neuer Wortlaut.", "reason": "Klarer."}))["id"]
         self.planned = self.round(days=10)
         self.to_close = self.round(days=-1)
         self.closed = self.round(days=-1)
@@ -197,6 +200,14 @@ class Setup:
             ("POST", "/api/v1/sections/{section_id}/comments"): (
                 (f"/sections/{s.section}/comments", {"headers": expert, "json": comment}),
                 (f"/sections/{MISSING}/comments", {"headers": expert, "json": comment})),
+            ("POST", "/api/v1/sections/{section_id}/amendments"): (
+                (f"/sections/{s.section}/amendments", {"headers": expert, "json": {
+                    "paragraph": s.paragraph, "text": "Anders gefasst.", "reason": "Im Ansturm."}}),
+                (f"/sections/{s.section}/amendments", {"headers": expert, "json": {
+                    "paragraph": "gibt-es-nicht", "text": "Anders gefasst.", "reason": "Im Ansturm."}})),
+            ("POST", "/api/v1/amendments/{amendment_id}/adopt"): (
+                (f"/amendments/{s.amendment}/adopt", {"headers": lead}),
+                (f"/amendments/{s.amendment}/adopt", {"headers": expert})),
             ("POST", "/api/v1/ideas/{idea_id}/comments"): (
                 (f"/ideas/{s.idea}/comments", {"headers": resident, "json": comment}),
                 (f"/ideas/{MISSING}/comments", {"headers": resident, "json": comment})),
