@@ -19,7 +19,7 @@ from app.documents import service as documents_service
 from app.documents.models import Draft, Edition, SectionVersion
 from app.ideas import pages as ideas_pages
 from app.ideas import service as ideas_service
-from app.ideas.models import Idea, IdeaStatusChange
+from app.ideas.models import Idea, IdeaEdit, IdeaStatusChange
 from app.moderation import service as moderation_service
 from app.moderation.models import Flag
 from app.responses import pages as responses_pages
@@ -36,7 +36,7 @@ from app.web.i18n import gettext as _
 # referring to a user account is listed here or in OFFICIAL_RECORDS).
 PERSONAL_DATA = [
     ((Comment, CommentEdit, Vote), discussion_service.export_person, discussion_service.erase_person),
-    ((Idea,), ideas_service.export_ideas, ideas_service.erase_ideas),
+    ((Idea, IdeaEdit), ideas_service.export_ideas, ideas_service.erase_ideas),
     ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
 ]
 
@@ -55,6 +55,8 @@ def wire() -> None:
     # inside the publish transaction: tell earlier commenters, answer the comments the version takes up
     documents_service.VERSION_PUBLISHED[:] = [discussion_notify.version_published,
                                               responses_service.on_version_published]
+    # one status for an idea: a final status set on it is its Stellungnahme
+    ideas_service.FINAL_STATUS_SET[:] = [responses_service.on_idea_final_status]
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
     documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
