@@ -22,6 +22,7 @@ from app.ideas import service as ideas_service
 from app.ideas.models import Idea, IdeaEdit, IdeaStatusChange
 from app.moderation import service as moderation_service
 from app.moderation.models import Flag
+from app.responses import mine as responses_mine
 from app.responses import pages as responses_pages
 from app.responses import service as responses_service
 from app.responses.models import Response
@@ -50,7 +51,9 @@ OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersi
 
 def wire() -> None:
     """Fill every registry. Idempotent."""
-    accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA]
+    # ... and the official responses to one's own contributions (an official record: exported, never erased)
+    accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA] + [
+        responses_mine.export_responses]
     accounts_service.ERASERS[:] = [erase for _models, _export, erase in PERSONAL_DATA]
     # inside the publish transaction: tell earlier commenters, answer the comments the version takes up
     documents_service.VERSION_PUBLISHED[:] = [discussion_notify.version_published,

@@ -40,7 +40,7 @@ wire()
 wire()  # twice changes nothing
 print(len(accounts.DATA_EXPORTERS), len(accounts.ERASERS))
 """)
-    assert out.splitlines() == ["0 0", "3 3"]
+    assert out.splitlines() == ["0 0", "4 3"]  # + the responses to one's contributions (never erased)
 
 
 def test_importing_every_module_registers_nothing_and_wire_fills_all_registries():
@@ -58,7 +58,7 @@ print(sizes())
 """)
     before, wired, after_main = out.splitlines()
     assert before == "[0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[3, 3, 2, 2, 1, 2, 2]"
+    assert wired == "[4, 3, 2, 2, 1, 2, 2]"
     assert after_main == wired
 
 

@@ -7,10 +7,10 @@ from fastapi import Depends, Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.deps import OptionalUser, SessionDep, page_router, require_roles
+from app.deps import CurrentUser, OptionalUser, SessionDep, page_router, require_roles
 from app.documents.models import Section, SectionVersion
 from app.errors import DomainError
-from app.responses import service, workbench
+from app.responses import mine, service, workbench
 from app.responses.models import STATUS_LABELS
 from app.responses.schemas import ResponseIn
 from app.validation import is_number, parse
@@ -118,3 +118,18 @@ def idea_response(request: Request, idea_id: int, session: SessionDep, user: Opt
 def idea_answer(request: Request, idea_id: int, lead: Lead, session: SessionDep, status: str = Form(""),
                 text: str = Form(""), version_id: str = Form("")):
     return _answer(request, session, "idea", idea_id, lead, {"status": status, "text": text, "version_id": version_id})
+
+
+@router.get("/meine-beitraege", name="my_contributions")
+def my_contributions(request: Request, session: SessionDep, user: CurrentUser, kind: str = "", status: str = "",
+                     round: str = "", page: int = 1):
+    """Meine Beiträge: the person's comments, ideas and votes with their Stellungnahmen, filterable."""
+    page = min(max(page, 1), 10_000)
+    result = mine.my_contributions(session, user=user, filters=mine.MyFilter(kind=kind[:16], status=status[:16],
+                                                                             round=round[:12]),
+                                   page=page, per_page=50, strict=False)
+    f = result.filter
+    params = {k: v for k, v in (("kind", f.kind), ("status", f.status), ("round", f.round)) if v}
+    return render(request, "responses/mine.html", {
+        "mine": result, "f": f, "pages": (result.total + 49) // 50,
+        "page_params": lambda n: {**params, "page": n}})
