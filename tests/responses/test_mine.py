@@ -111,3 +111,13 @@ def test_meine_daten_includes_the_responses_to_ones_contributions(client, world)
     assert {(x["target"], x["status"], x["text"]) for x in responses} == {
         ("comment", "partly", "Teilweise übernommen."), ("idea", "rejected", "Leider nicht umsetzbar.")}
     assert "Geheim für Nils" not in r.text
+
+
+def test_documented_in_openapi(client):
+    spec = client.get("/openapi.json").json()
+    mine = spec["paths"]["/api/v1/me/contributions"]["get"]
+    assert "me" in mine["tags"] and {p["name"] for p in mine["parameters"]} >= {"kind", "status", "round", "page"}
+    assert "MyContributionOut" in str(mine["responses"]["200"])
+    idea = spec["paths"]["/api/v1/ideas/{idea_id}"]
+    assert {"get", "patch", "delete"} <= set(idea)
+    assert "IdeaEditIn" in str(idea["patch"]["requestBody"]) and "IdeaDetailOut" in str(idea["delete"]["responses"])
