@@ -82,7 +82,7 @@ def set_status(idea_id: int, data: StatusIn, user: CurrentUser, session: Session
     return _detail(session, idea_id, user)
 
 
-@router.patch("/ideas/{idea_id}", response_model=IdeaDetailOut, summary="Edit one's own idea")
+@router.patch("/ideas/{idea_id:int}", response_model=IdeaDetailOut, summary="Edit one's own idea")
 def edit_idea(idea_id: int, data: IdeaEditIn, user: CurrentUser, session: SessionDep):
     """The author changes title, text and category while the idea has no Stellungnahme (status `received`);
     409 once it is answered, in review or withdrawn; 403 for others. The earlier text is kept."""
@@ -90,7 +90,7 @@ def edit_idea(idea_id: int, data: IdeaEditIn, user: CurrentUser, session: Sessio
     return _detail(session, idea_id, user)
 
 
-@router.delete("/ideas/{idea_id}", response_model=IdeaDetailOut, summary="Withdraw one's own idea")
+@router.delete("/ideas/{idea_id:int}", response_model=IdeaDetailOut, summary="Withdraw one's own idea")
 def withdraw_idea(idea_id: int, user: CurrentUser, session: SessionDep):
     """The author withdraws the idea (also after a Stellungnahme): it leaves lists, map and counts and shows a
     placeholder; 409 when already withdrawn; 403 for others."""
