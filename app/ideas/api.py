@@ -1,6 +1,7 @@
 """JSON API of ideas (API.md): list with filters and search, submit, one idea, status changes."""
 
 from fastapi import Query
+from starlette.convertors import IntegerConvertor, register_url_convertor
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
 from app.ideas import service
@@ -18,6 +19,16 @@ from app.ideas.schemas import (
 from app.schemas import Page
 
 router = api_router(tags=["ideas"])
+
+
+class _Id(IntegerConvertor):
+    """An id in a path, signed (a negative one is a 404, as for GET): `/ideas/map` is then no idea for PATCH and
+    DELETE and keeps answering 405 to them."""
+
+    regex = "-?[0-9]+"
+
+
+register_url_convertor("id", _Id())
 
 
 def _out(row: service.IdeaRow) -> dict:
@@ -82,7 +93,7 @@ def set_status(idea_id: int, data: StatusIn, user: CurrentUser, session: Session
     return _detail(session, idea_id, user)
 
 
-@router.patch("/ideas/{idea_id:int}", response_model=IdeaDetailOut, summary="Edit one's own idea")
+@router.patch("/ideas/{idea_id:id}", response_model=IdeaDetailOut, summary="Edit one's own idea")
 def edit_idea(idea_id: int, data: IdeaEditIn, user: CurrentUser, session: SessionDep):
     """The author changes title, text and category while the idea has no Stellungnahme (status `received`);
     409 once it is answered, in review or withdrawn; 403 for others. The earlier text is kept."""
@@ -90,7 +101,7 @@ def edit_idea(idea_id: int, data: IdeaEditIn, user: CurrentUser, session: Sessio
     return _detail(session, idea_id, user)
 
 
-@router.delete("/ideas/{idea_id:int}", response_model=IdeaDetailOut, summary="Withdraw one's own idea")
+@router.delete("/ideas/{idea_id:id}", response_model=IdeaDetailOut, summary="Withdraw one's own idea")
 def withdraw_idea(idea_id: int, user: CurrentUser, session: SessionDep):
     """The author withdraws the idea (also after a Stellungnahme): it leaves lists, map and counts and shows a
     placeholder; 409 when already withdrawn; 403 for others."""

@@ -198,14 +198,14 @@ class Setup:
                                                                               "reason": "Wir prüfen das gerade."}}),
                 (f"/ideas/{MISSING}/status", {"headers": lead, "json": {"status": "reviewing",
                                                                         "reason": "Wir prüfen das gerade."}})),
-            ("PATCH", "/api/v1/ideas/{idea_id:int}"): (  # ":int": /ideas/map stays a 405
+            ("PATCH", "/api/v1/ideas/{idea_id:id}"): (  # ":id": /ideas/map stays a 405
                 (f"/ideas/{s.idea_edit}", {"headers": resident, "json": {
                     "title": "Ein Treffpunkt für alle", "body": "Ein Raum ohne Konsumzwang, auch abends.",
                     "category": "begegnung"}}),
                 (f"/ideas/{s.idea_edit}", {"headers": s.expert, "json": {
                     "title": "Fremde Idee", "body": "Das darf nur die Person, die sie eingereicht hat.",
                     "category": "begegnung"}})),
-            ("DELETE", "/api/v1/ideas/{idea_id:int}"): (
+            ("DELETE", "/api/v1/ideas/{idea_id:id}"): (
                 (f"/ideas/{s.idea_withdraw}", {"headers": resident}),
                 (f"/ideas/{MISSING}", {"headers": resident})),
             ("PUT", "/api/v1/comments/{target_id}/response"): (
