@@ -1,8 +1,10 @@
 # Quartierswerkstatt: migrations at start, then uvicorn workers; PostgreSQL via QW_DATABASE_URL.
+# Python packages only from the hashed lock file, npm packages only from package-lock.json (npm ci).
+# compose.yaml runs the same image as migration job, app workers and outbox worker (each its own command).
 FROM node:20-slim AS assets
 WORKDIR /src
-COPY package.json ./
-RUN npm install --omit=dev --no-audit --no-fund
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 QW_ENVIRONMENT=production WEB_CONCURRENCY=2

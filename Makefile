@@ -10,7 +10,8 @@ PORT ?= 8000
 run: setup ## set up, migrate SQLite under var/, load demo data once, serve on http://127.0.0.1:8000
 	$(BIN)/python -m app migrate
 	$(BIN)/python -m app seed-demo
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	@echo "Entwicklungsbetrieb: E-Mails (z. B. Bestätigungslinks) erscheinen nach wenigen Sekunden hier im Log."
+	$(BIN)/python -m app serve --host $(HOST) --port $(PORT)
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -55,8 +55,9 @@ _PAGES = [(re.compile(r"^/(?:abschnitte|api/v1/sections)/(\d+)(?:/|$)"), "sectio
           (re.compile(r"^/(?:ideen|api/v1/ideas)/(\d+)(?:/|$)"), "idea"),
           (re.compile(r"^/(?:beitraege|api/v1/comments)/(\d+)(?:/|$)"), "comment")]
 # Pages that show every contribution of a round with its vote counts, and vote counts on their own: they would
-# need a key every vote raises, so they are not cached.
-_UNCACHED = re.compile(r"^/runden/\d+/abwaegung|^/api/v1/votes")
+# need a key every vote raises, so they are not cached. Nor is "Meine Beiträge" (one person's votes, comments and
+# ideas across every section and idea: it would depend on every key).
+_UNCACHED = re.compile(r"^/runden/\d+/abwaegung|^/api/v1/votes|^/meine-beitraege|^/api/v1/me/contributions")
 
 
 def page_keys(path: str) -> tuple[str, ...] | None:
@@ -129,7 +130,7 @@ def keys_for(change: Change, find) -> set[str]:
     if t == "idea":
         keys = idea(get("id"), row.get("section_id", _NOTHING))
         return keys | ({f"section:{change.old['section_id']}"} if change.old.get("section_id") else set())
-    if t == "idea_status_change":
+    if t in ("idea_status_change", "idea_edit"):
         return idea(get("idea_id"))
     if t == "section":  # its pages and the outline; a new title, place or chapter shows on other pages too
         placed = change.changed & {"title", "position", "chapter_id"}

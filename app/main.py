@@ -1,5 +1,6 @@
 """create_app(): the wiring, routers, static files, middleware and error handlers; nothing else."""
 
+import asyncio
 import contextlib
 
 import anyio.to_thread
@@ -16,6 +17,7 @@ from app.exports import pages as exports_pages
 from app.ideas import pages as ideas_pages
 from app.legal import pages as legal_pages
 from app.moderation import pages as moderation_pages
+from app.notifications import service as notifications
 from app.reports import pages as reports_pages
 from app.responses import pages as responses_pages
 from app.rounds import pages as rounds_pages
@@ -32,7 +34,14 @@ from app.web.static import CachedStaticFiles
 async def lifespan(_app: FastAPI):
     # The thread pool of the synchronous routes, sized by settings (anyio's default is 40 threads).
     anyio.to_thread.current_default_thread_limiter().total_tokens = get_settings().worker_threads
+    # Development only (`make run`): deliver the mail outbox in the background; production runs a mail worker.
+    mail = (asyncio.create_task(notifications.deliver_forever(get_settings().dev_mail_interval_seconds))
+            if get_settings().delivers_mail_in_app else None)
     yield
+    if mail is not None:
+        mail.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await mail
 
 
 def create_app() -> FastAPI:

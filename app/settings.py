@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = 15 * 60
     post_rate_per_minute: int = 30
     mail_backend: str = "log"  # log | smtp
+    # In development only: the app itself delivers the outbox this often (seconds; 0: off), so that the links of
+    # confirmation mails appear in the log at once without `python -m app deliver-mail --loop`.
+    dev_mail_interval_seconds: float = Field(2.0, ge=0, le=3600)
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_user: str = ""
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     # How much older than the newest write an anonymous reader's cached page may be (seconds; 0: never older).
     # Hidden or erased text is never served from an older copy; logged-in readers always get a current one.
     page_cache_stale_seconds: float = 1.0
+
+    @property
+    def delivers_mail_in_app(self) -> bool:
+        return self.environment == "development" and self.dev_mail_interval_seconds > 0
 
     @property
     def is_sqlite(self) -> bool:

@@ -24,13 +24,14 @@ from app.events.models import Event, EventRegistration
 from app.ideas import notify as ideas_notify
 from app.ideas import pages as ideas_pages
 from app.ideas import service as ideas_service
-from app.ideas.models import Idea, IdeaStatusChange
+from app.ideas.models import Idea, IdeaEdit, IdeaStatusChange
 from app.legal import service as legal_service
 from app.legal.models import Consent, SitePageVersion
 from app.moderation import notify as moderation_notify
 from app.moderation import service as moderation_service
 from app.moderation.models import Flag
 from app.notifications import service as mail
+from app.responses import mine as responses_mine
 from app.responses import notify as responses_notify
 from app.responses import pages as responses_pages
 from app.responses import service as responses_service
@@ -48,7 +49,7 @@ from app.web.i18n import gettext as _
 # referring to a user account is listed here or in OFFICIAL_RECORDS).
 PERSONAL_DATA = [
     ((Comment, CommentEdit, Vote), discussion_service.export_person, discussion_service.erase_person),
-    ((Idea,), ideas_service.export_ideas, ideas_service.erase_ideas),
+    ((Idea, IdeaEdit), ideas_service.export_ideas, ideas_service.erase_ideas),
     ((Flag,), moderation_service.export_flags, moderation_service.erase_flags),
     ((RoundFollow,), rounds_service.export_follows, rounds_service.erase_follows),
     ((Consent,), legal_service.export_consents, legal_service.erase_consents),
@@ -65,7 +66,9 @@ OFFICIAL_RECORDS = (User, AuthToken, Invitation, AuditEntry, Draft, SectionVersi
 
 def wire() -> None:
     """Fill every registry. Idempotent."""
-    accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA]
+    # ... and the official responses to one's own contributions (an official record: exported, never erased)
+    accounts_service.DATA_EXPORTERS[:] = [export for _models, export, _erase in PERSONAL_DATA] + [
+        responses_mine.export_responses]
     accounts_service.ERASERS[:] = [erase for _models, _export, erase in PERSONAL_DATA]
     # consent to the terms and privacy text the city publishes: asked at registration, invitation and login
     accounts_service.CONSENT_MISSING[:] = [legal_service.missing_consent]
@@ -83,6 +86,8 @@ def wire() -> None:
     mail.PERIODIC[:] = [rounds_notify.round_notices, moderation_notify.flag_batch]
     # an adopted Änderungsvorschlag is taken up by the next version of its section
     documents_service.ADDRESS_SOURCES[:] = [discussion_amendments.pending_adopted]
+    # one status for an idea: a final status set on it is its Stellungnahme
+    ideas_service.FINAL_STATUS_SET[:] = [responses_service.on_idea_final_status]
     documents_pages.SECTION_EXTENSIONS[:] = [discussion_pages.section_extension, responses_pages.section_extension]
     documents_pages.PUBLISH_EXTENSIONS[:] = [responses_pages.publish_extension, discussion_pages.publish_extension]
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]

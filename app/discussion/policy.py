@@ -88,6 +88,8 @@ def idea_comment_refusal(user: User | None, idea, now: datetime) -> DomainError 
         return Forbidden(_("Diese Aktion ist für Ihre Rolle nicht vorgesehen."))
     if idea is not None and idea.hidden_at is not None:
         return Conflict(_("Diese Idee ist ausgeblendet."))
+    if idea is not None and getattr(idea, "withdrawn_at", None) is not None:
+        return Conflict(_("Diese Idee wurde zurückgezogen."))
     return None
 
 

@@ -2,6 +2,7 @@
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
+from starlette.convertors import IntegerConvertor, register_url_convertor
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
 from app.errors import NotFound
@@ -11,6 +12,7 @@ from app.ideas.schemas import (
     DistrictFeatureCollection,
     DistrictProperties,
     IdeaDetailOut,
+    IdeaEditIn,
     IdeaFeature,
     IdeaFeatureCollection,
     IdeaIn,
@@ -32,9 +34,23 @@ from app.web.i18n import gettext as _
 router = api_router(tags=["ideas"])
 
 
+class _Id(IntegerConvertor):
+    """An id in a path, signed (a negative one is a 404, as for GET): `/ideas/map` is then no idea for PATCH and
+    DELETE and keeps answering 405 to them."""
+
+    regex = "-?[0-9]+"
+
+
+register_url_convertor("id", _Id())
+
+
 def _out(row: service.IdeaRow, viewer=None, recorder=None) -> dict:
     i = row.idea
-    return {"id": i.id, "title": i.title, "body": i.body, "html": i.html, "category": i.category,
+    withdrawn = i.withdrawn_at is not None  # a placeholder keeps its place, as for comments
+    title, body, html = ((service.WITHDRAWN_TITLE, service.WITHDRAWN_TEXT, f"<p>{service.WITHDRAWN_TEXT}</p>")
+                         if withdrawn else (i.title, i.body, i.html))
+    return {"id": i.id, "title": title, "body": body, "html": html, "category": i.category,
+            "edited": i.edited_at is not None, "edited_at": i.edited_at, "withdrawn": withdrawn,
             "category_label": row.category_label, "status": i.status, "status_label": row.status_label,
             "status_reason": i.status_reason, "quarter": QuarterRef.model_validate(row.quarter, from_attributes=True),
             "district": QuarterRef.model_validate(row.district, from_attributes=True), "round_id": i.round_id,
@@ -156,4 +172,20 @@ def get_idea(idea_id: int, session: SessionDep, user: OptionalUser):
 @router.put("/ideas/{idea_id}/status", response_model=IdeaDetailOut)
 def set_status(idea_id: int, data: StatusIn, user: CurrentUser, session: SessionDep):
     service.set_status(session, actor=user, idea_id=idea_id, data=data)
+    return _detail(session, idea_id, user)
+
+
+@router.patch("/ideas/{idea_id:id}", response_model=IdeaDetailOut, summary="Edit one's own idea")
+def edit_idea(idea_id: int, data: IdeaEditIn, user: CurrentUser, session: SessionDep):
+    """The author changes title, text and category while the idea has no Stellungnahme (status `received`);
+    409 once it is answered, in review or withdrawn; 403 for others. The earlier text is kept."""
+    service.edit_idea(session, user=user, idea_id=idea_id, data=data)
+    return _detail(session, idea_id, user)
+
+
+@router.delete("/ideas/{idea_id:id}", response_model=IdeaDetailOut, summary="Withdraw one's own idea")
+def withdraw_idea(idea_id: int, user: CurrentUser, session: SessionDep):
+    """The author withdraws the idea (also after a Stellungnahme): it leaves lists, map and counts and shows a
+    placeholder; 409 when already withdrawn; 403 for others."""
+    service.withdraw_idea(session, user=user, idea_id=idea_id)
     return _detail(session, idea_id, user)

@@ -40,8 +40,10 @@ CATEGORY_LABELS = {
 STATUS_LABELS = {
     IdeaStatus.received.value: N_("eingegangen"),
     IdeaStatus.reviewing.value: N_("in Prüfung"),
-    IdeaStatus.adopted.value: N_("aufgenommen"),
-    IdeaStatus.declined.value: N_("nicht weiterverfolgt"),
+    IdeaStatus.adopted.value: N_("berücksichtigt"),
+    IdeaStatus.partly.value: N_("teilweise berücksichtigt"),
+    IdeaStatus.declined.value: N_("nicht berücksichtigt"),
+    IdeaStatus.noted.value: N_("zur Kenntnis genommen"),
 }
 SORTS = {"new": N_("Neueste zuerst"), "support": N_("Meiste Unterstützung"), "discussed": N_("Meist diskutiert")}
 MAX_PAGE = 10_000
@@ -175,7 +177,7 @@ def resolve_filter(session: Session, f: IdeaFilter, *, strict: bool) -> Resolved
 
 def _conditions(session: Session, r: ResolvedFilter, *, places_too: bool = True) -> list:
     """WHERE clauses of a filter state; hidden ideas never count. Without places for the map's counts."""
-    where = [Idea.hidden_at.is_(None)]
+    where = [Idea.hidden_at.is_(None), Idea.withdrawn_at.is_(None)]
     if places_too and r.quarter is not None:
         where.append(Idea.quarter_id == r.quarter.id)
     elif places_too and r.district is not None:

@@ -23,16 +23,28 @@ class Category(StrEnum):
 
 
 class IdeaStatus(StrEnum):
+    """The one status ("Stand") of an idea. The last four are the official response's statuses: an idea's
+    Stellungnahme sets them and setting them writes the Stellungnahme (README, "One status for an idea")."""
+
     received = "received"      # eingegangen
     reviewing = "reviewing"    # in Prüfung
-    adopted = "adopted"        # aufgenommen in Abschnitt X
-    declined = "declined"      # nicht weiterverfolgt
+    adopted = "adopted"        # berücksichtigt (response: accepted)
+    partly = "partly"          # teilweise berücksichtigt (response: partly)
+    declined = "declined"      # nicht berücksichtigt (response: rejected)
+    noted = "noted"            # zur Kenntnis genommen (response: noted)
+
+
+# The official response's status ⇄ the idea's status (one vocabulary per table, one meaning).
+RESPONSE_TO_STATUS = {"accepted": "adopted", "partly": "partly", "rejected": "declined", "noted": "noted"}
+STATUS_TO_RESPONSE = {value: key for key, value in RESPONSE_TO_STATUS.items()}
+OPEN_STATUSES = (IdeaStatus.received.value, IdeaStatus.reviewing.value)
 
 
 class Idea(SQLModel, table=True):
     __tablename__ = "idea"
     __table_args__ = (
-        CheckConstraint("status IN ('received', 'reviewing', 'adopted', 'declined')", name="status"),
+        CheckConstraint("status IN ('received', 'reviewing', 'adopted', 'partly', 'declined', 'noted')",
+                        name="status"),
         CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point"),
     )
 
@@ -52,6 +64,8 @@ class Idea(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     hidden_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     hidden_reason: str | None = Field(default=None, sa_type=Text)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Denormalised counters, kept by the discussion service in the same transaction as the vote or comment.
     support_count: int = 0
     comment_count: int = 0
@@ -76,3 +90,16 @@ class IdeaStatusChange(SQLModel, table=True):
     section_id: int | None = Field(default=None, foreign_key="section.id")
     changed_by_id: int = Field(foreign_key="user_account.id")
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class IdeaEdit(SQLModel, table=True):
+    """What an idea said before its author edited it (the history behind "bearbeitet")."""
+
+    __tablename__ = "idea_edit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    idea_id: int = Field(foreign_key="idea.id", index=True)
+    title: str = Field(max_length=160)
+    body: str = Field(sa_type=Text)
+    category: str = Field(max_length=32)
+    edited_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -10,8 +10,8 @@ from app.accounts.models import User
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.errors import DomainError
 from app.ideas import policy, service
-from app.ideas.models import Idea
-from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaIn, StatusIn
+from app.ideas.models import OPEN_STATUSES, Idea
+from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaEditIn, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
 from app.quartiere import service as places
 from app.quartiere.reference import ATTRIBUTION, BOUNDARY_ATTRIBUTION
@@ -198,16 +198,69 @@ def place_map(detail: service.IdeaDetail) -> mapview.MapView | None:
                          title=_("Ort der Idee im Stadtbezirk {name}").format(name=district.name))
 
 
-@router.get("/ideen/{idea_id}", name="idea")
-def idea_page(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
+def _statuses(session: Session, user: User | None) -> list:
+    """The statuses this person may set: final ones (a Stellungnahme) only for the project lead."""
+    if not policy.can_set_status(user):
+        return []
+    every = service.filter_choices(session)["statuses"]
+    return every if policy.can_give_final_status(user) else [s for s in every if s[0] in OPEN_STATUSES]
+
+
+def _detail_context(request: Request, session: Session, idea_id: int, user: User | None) -> dict:
     detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
-    ctx = {"d": detail, "idea": detail.idea, "can_set_status": policy.can_set_status(user),
-           "statuses": service.filter_choices(session)["statuses"] if policy.can_set_status(user) else [],
+    ctx = {"d": detail, "idea": detail.idea, "can_set_status": policy.can_set_status(user)
+           and detail.idea.withdrawn_at is None, "statuses": _statuses(session, user),
            "sections": service.section_choices(session) if policy.can_set_status(user) else [],
+           "may_edit": policy.may_edit_idea(user, detail.idea),
+           "may_withdraw": policy.may_withdraw_idea(user, detail.idea),
+           "withdrawn_title": _(service.WITHDRAWN_TITLE), "withdrawn_text": _(service.WITHDRAWN_TEXT),
            "values": {}, "errors": {}, "place_map": place_map(detail)}
     for extension in IDEA_EXTENSIONS:
         ctx.update(extension(request, session, detail.idea, user))
-    return render(request, "ideas/detail.html", ctx)
+    return ctx
+
+
+@router.get("/ideen/{idea_id}", name="idea")
+def idea_page(request: Request, idea_id: int, session: SessionDep, user: OptionalUser):
+    return render(request, "ideas/detail.html", _detail_context(request, session, idea_id, user))
+
+
+def _edit_form(request: Request, session: Session, idea: Idea, *, values: dict, errors: dict | None = None,
+               message: str = "", status_code: int = 200):
+    return render(request, "ideas/edit.html", {
+        "idea": idea, "values": values, "errors": errors or {}, "message": message, "title_max": TITLE_MAX,
+        "body_max": BODY_MAX, "categories": service.filter_choices(session)["categories"]}, status_code=status_code)
+
+
+@router.get("/ideen/{idea_id}/bearbeiten", name="idea_edit")
+def edit_idea_form(request: Request, idea_id: int, session: SessionDep, user: CurrentUser):
+    idea = service.get_idea(session, idea_id=idea_id, viewer=user)
+    if not policy.may_edit_idea(user, idea):
+        return redirect(f"/ideen/{idea_id}", flash=_("Diese Idee kann nicht mehr bearbeitet werden."))
+    return _edit_form(request, session, idea,
+                      values={"title": idea.title, "body": idea.body, "category": idea.category})
+
+
+@router.post("/ideen/{idea_id}/bearbeiten")
+def edit_idea(request: Request, idea_id: int, session: SessionDep, user: CurrentUser, title: str = Form(""),
+              body: str = Form(""), category: str = Form("")):
+    values = {"title": title, "body": body, "category": category}
+    try:
+        data = parse(IdeaEditIn, values)
+        service.edit_idea(session, user=user, idea_id=idea_id, data=data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        idea = service.get_idea(session, idea_id=idea_id, viewer=user)
+        return _edit_form(request, session, idea, values=values, errors=dict(exc.errors), message=exc.message,
+                          status_code=exc.status)
+    return redirect(f"/ideen/{idea_id}", flash=_("Ihre Idee ist geändert; die frühere Fassung bleibt gespeichert."))
+
+
+@router.post("/ideen/{idea_id}/zurueckziehen", name="idea_withdraw")
+def withdraw_idea(idea_id: int, session: SessionDep, user: CurrentUser):
+    service.withdraw_idea(session, user=user, idea_id=idea_id)
+    return redirect(f"/ideen/{idea_id}", flash=_("Ihre Idee ist zurückgezogen."))
 
 
 @router.post("/ideen/{idea_id}/status")
@@ -219,13 +272,9 @@ def set_status(request: Request, idea_id: int, session: SessionDep, user: Curren
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
-        detail = service.idea_detail(session, idea_id=idea_id, viewer=user)
-        ctx = {"d": detail, "idea": detail.idea, "can_set_status": True,
-               "statuses": service.filter_choices(session)["statuses"], "sections": service.section_choices(session),
-               "values": {"status": status, "reason": reason, "section_id": section_id},
-               "errors": dict(exc.errors), "message": exc.message, "place_map": place_map(detail)}
-        for extension in IDEA_EXTENSIONS:
-            ctx.update(extension(request, session, detail.idea, user))
+        ctx = _detail_context(request, session, idea_id, user)
+        ctx.update({"values": {"status": status, "reason": reason, "section_id": section_id},
+                    "errors": dict(exc.errors), "message": exc.message})
         return render(request, "ideas/detail.html", ctx, status_code=exc.status)
     return redirect(f"/ideen/{idea_id}#status", flash=_("Der Status der Idee ist geändert."))
 

@@ -62,6 +62,21 @@ class IdeaIn(BaseModel):
         return value
 
 
+class IdeaEditIn(BaseModel):
+    """The author's edit: title, text and category (place and section stay as submitted)."""
+
+    title: Name = Field(min_length=3, max_length=TITLE_MAX)
+    body: Text = Field(min_length=10, max_length=BODY_MAX)
+    category: Category
+
+    _clean_title = field_validator("title")(_one_line)
+
+    @field_validator("body")
+    @classmethod
+    def _strip_body(cls, value: str) -> str:
+        return value.strip()
+
+
 class StatusIn(BaseModel):
     status: IdeaStatus
     reason: Text = Field(min_length=10, max_length=REASON_MAX)
@@ -130,6 +145,9 @@ class IdeaOut(BaseModel):
     support_count: int
     comment_count: int
     url: str
+    edited: bool = False
+    edited_at: datetime | None = None
+    withdrawn: bool = False
 
 
 class IdeaDetailOut(IdeaOut):

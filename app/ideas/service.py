@@ -4,6 +4,7 @@ Reading (filters, search, lists, map counts) lives in browse.py; its names are r
 and API call one module.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,8 +49,8 @@ from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and ot
     section_labels,
     status_label,
 )
-from app.ideas.models import Idea, IdeaStatus, IdeaStatusChange
-from app.ideas.schemas import IdeaIn, StatusIn
+from app.ideas.models import OPEN_STATUSES, STATUS_TO_RESPONSE, Idea, IdeaEdit, IdeaStatus, IdeaStatusChange
+from app.ideas.schemas import IdeaEditIn, IdeaIn, StatusIn
 from app.quartiere import service as places_service
 from app.quartiere.models import Quarter
 from app.rounds import service as rounds_service
@@ -59,6 +60,11 @@ from app.web.i18n import gettext as _
 from app.web.markdown import render as render_markdown
 
 ERASED_TEXT = "Text auf Wunsch der Person entfernt"
+WITHDRAWN_TITLE = "Zurückgezogene Idee"
+WITHDRAWN_TEXT = "Diese Idee wurde von der Person zurückgezogen, die sie eingereicht hat."
+# A final status set on an idea is its Stellungnahme: the responses domain writes it (app/wiring.py), in the same
+# transaction: (session, idea, response status, text, actor, now).
+FINAL_STATUS_SET: list[Callable[[Session, Idea, str, str, User, datetime], None]] = []
 # Submissions per person and hour (module constants, so tests can lower them).
 IDEA_RATE_LIMIT = 20
 IDEA_RATE_WINDOW = 3600
@@ -206,11 +212,47 @@ def idea_detail(session: Session, *, idea_id: int, viewer: User | None = None) -
                       recorder=session.get(User, idea.recorded_by_id) if idea.recorded_by_id else None)
 
 
+def record_status(session: Session, *, idea: Idea, status: str, reason: str, section_id: int | None,
+                  actor_id: int | None, now: datetime) -> bool:
+    """Set the idea's one status and add it to its history (no commit). False when nothing changed."""
+    if (idea.status, idea.status_reason) == (status, reason):
+        return False
+    idea.status, idea.status_reason = status, reason
+    session.add(idea)
+    if actor_id is not None:
+        session.add(IdeaStatusChange(idea_id=idea.id, status=status, reason=reason, section_id=section_id,
+                                     changed_by_id=actor_id, changed_at=now))
+    return True
+
+
+def locked_idea(session: Session, idea_id: int) -> Idea:
+    """The idea, its row locked until the transaction ends (FOR UPDATE on PostgreSQL; SQLite writers are
+    serialised by BEGIN IMMEDIATE): a decision on what was read is not undone by a concurrent change."""
+    idea = session.exec(select(Idea).where(Idea.id == idea_id).with_for_update()
+                        .execution_options(populate_existing=True)).first()
+    if idea is None:
+        raise NotFound(_("Diese Idee gibt es nicht."))
+    return idea
+
+
 def set_status(session: Session, *, actor: User, idea_id: int, data: StatusIn) -> Idea:
-    """A lead or moderator sets the status with a written reason; history kept and audited."""
+    """A lead or moderator sets the status with a written reason; history kept and audited.
+
+    One status (README): "eingegangen" and "in Prüfung" are set while the idea has no Stellungnahme; a final
+    status is the Stellungnahme itself (leads only), written by FINAL_STATUS_SET in the same transaction."""
     if not policy.can_set_status(actor):
         raise Forbidden(_("Den Status einer Idee setzen nur Projektleitung und Moderation."))
-    idea = get_idea(session, idea_id=idea_id, viewer=actor)
+    get_idea(session, idea_id=idea_id, viewer=actor)
+    idea = locked_idea(session, idea_id)
+    final = data.status.value not in OPEN_STATUSES
+    if final and not policy.can_give_final_status(actor):
+        raise Forbidden(_("Eine Entscheidung über eine Idee ist eine Stellungnahme; sie gibt nur die "
+                          "Projektleitung."))
+    if idea.withdrawn_at is not None:
+        raise Conflict(_("Diese Idee wurde zurückgezogen."))
+    if not final and idea.status not in OPEN_STATUSES:
+        raise Conflict(_("Diese Idee hat bereits eine Stellungnahme; ihr Stand ändert sich nur mit einer neuen "
+                         "Stellungnahme."))
     section_id = data.section_id if data.status == IdeaStatus.adopted else None
     if data.status == IdeaStatus.adopted and section_id is None:
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
@@ -218,17 +260,67 @@ def set_status(session: Session, *, actor: User, idea_id: int, data: StatusIn) -
                                                "wird."))])
     _check_section(session, section_id)
     old = idea.status
-    idea.status = data.status.value
-    idea.status_reason = data.reason
-    session.add(idea)
-    session.add(IdeaStatusChange(idea_id=idea.id, status=idea.status, reason=data.reason, section_id=section_id,
-                                 changed_by_id=actor.id, changed_at=utcnow()))
+    now = utcnow()
+    record_status(session, idea=idea, status=data.status.value, reason=data.reason, section_id=section_id,
+                  actor_id=actor.id, now=now)
+    if final:
+        for hook in FINAL_STATUS_SET:
+            hook(session, idea, STATUS_TO_RESPONSE[data.status.value], data.reason, actor, now)
     audit.record(session, actor_id=actor.id, action="idea.status", target_type="idea", target_id=idea.id,
                  summary=f"{old} → {idea.status}" + (f" (Abschnitt {section_id})" if section_id else "")
                  + f": {data.reason}")
-    notify.status_changed(session, idea=idea, old=old, actor=actor)
+    if not final:  # a final status is the Stellungnahme: its response notice tells the author (one mail)
+        notify.status_changed(session, idea=idea, old=old, actor=actor)
     session.commit()
     return idea
+
+
+# --- the author edits or withdraws ------------------------------------------------------------------
+
+def edit_idea(session: Session, *, user: User | None, idea_id: int, data: IdeaEditIn,
+              now: datetime | None = None) -> Idea:
+    """The author changes title, text and category while nobody has answered the idea; the earlier text is
+    kept (IdeaEdit) and the idea is shown as "bearbeitet"."""
+    now = now or utcnow()
+    get_idea(session, idea_id=idea_id, viewer=user)
+    idea = locked_idea(session, idea_id)
+    if user is None or idea.author_id != user.id:
+        raise Forbidden(_("Nur wer die Idee eingereicht hat, kann sie bearbeiten."))
+    if not policy.may_edit_idea(user, idea):
+        if idea.withdrawn_at is not None:
+            raise Conflict(_("Diese Idee wurde zurückgezogen."))
+        if accounts_policy.is_blocked(user):
+            raise Forbidden(_("Ihr Konto ist vorübergehend gesperrt."))
+        raise Conflict(_("Diese Idee wurde bereits beantwortet oder ist in Prüfung; sie kann nicht mehr "
+                         "bearbeitet werden."))
+    ratelimit.hit(session, [f"idea:user:{user.id}"], limit=IDEA_RATE_LIMIT, window_seconds=IDEA_RATE_WINDOW)
+    session.add(IdeaEdit(idea_id=idea.id, title=idea.title, body=idea.body, category=idea.category, edited_at=now))
+    idea.title, idea.body, idea.html = data.title, data.body, render_markdown(data.body)
+    idea.category = data.category.value
+    idea.edited_at = now
+    session.add(idea)
+    session.commit()
+    return idea
+
+
+def withdraw_idea(session: Session, *, user: User | None, idea_id: int, now: datetime | None = None) -> Idea:
+    """The author withdraws the idea: it leaves lists, map and counts; its page keeps a placeholder."""
+    now = now or utcnow()
+    get_idea(session, idea_id=idea_id, viewer=user)
+    idea = locked_idea(session, idea_id)
+    if not policy.may_withdraw_idea(user, idea):
+        if user is not None and idea.author_id == user.id and idea.withdrawn_at is not None:
+            raise Conflict(_("Diese Idee ist bereits zurückgezogen."))
+        raise Forbidden(_("Nur wer die Idee eingereicht hat, kann sie zurückziehen."))
+    idea.withdrawn_at = now
+    session.add(idea)
+    session.commit()
+    return idea
+
+
+def edits_of(session: Session, idea_id: int) -> list[IdeaEdit]:
+    return list(session.exec(select(IdeaEdit).where(IdeaEdit.idea_id == idea_id)
+                             .order_by(IdeaEdit.edited_at.desc(), IdeaEdit.id.desc())).all())
 
 
 # --- Meine Daten ---------------------------------------------------------------------------------
@@ -238,7 +330,12 @@ def export_ideas(session: Session, user: User) -> tuple[str, object]:
     ideas = session.exec(select(Idea).where(Idea.author_id == user.id, Idea.source.is_(None)).order_by(Idea.id)).all()
     return "ideas", [{"id": i.id, "title": i.title, "body": i.body, "category": i.category,
                       "quarter_id": i.quarter_id, "section_id": i.section_id, "lat": i.lat, "lon": i.lon,
-                      "status": i.status, "created_at": i.created_at.isoformat(),
+                      "status": i.status, "status_label": status_label(i.status), "status_reason": i.status_reason,
+                      "created_at": i.created_at.isoformat(),
+                      "edited_at": i.edited_at.isoformat() if i.edited_at else None,
+                      "withdrawn_at": i.withdrawn_at.isoformat() if i.withdrawn_at else None,
+                      "earlier_texts": [{"title": e.title, "body": e.body, "category": e.category,
+                                         "replaced_at": e.edited_at.isoformat()} for e in edits_of(session, i.id)],
                       "hidden": i.hidden_at is not None} for i in ideas]
 
 
@@ -247,6 +344,8 @@ def erase_ideas(session: Session, user: User, erase: bool) -> None:
     if not erase:
         return
     for idea in session.exec(select(Idea).where(Idea.author_id == user.id, Idea.source.is_(None))).all():
+        for edit in edits_of(session, idea.id):
+            session.delete(edit)
         idea.title = ERASED_TEXT
         idea.body = ERASED_TEXT
         idea.html = f"<p>{ERASED_TEXT}</p>"

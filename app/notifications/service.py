@@ -1,11 +1,14 @@
 """Queue mail in the caller's transaction; deliver it later with retries and backoff."""
 
+import asyncio
 import logging
 import smtplib
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
+import anyio.to_thread
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -240,3 +243,28 @@ def deliver_pending(*, limit: int = 100, send=_send) -> tuple[int, int]:
             sent += 1
             _settle(message.id, None)
     return sent, failed
+
+
+def show_mail_log() -> None:
+    """Make the mail log visible on stderr (uvicorn configures only its own loggers)."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+async def deliver_forever(interval: float) -> None:
+    """Development only (started by the app's lifespan): deliver the outbox every `interval` seconds on a thread
+    of its own, so confirmation links land in the log within seconds. Production runs `deliver-mail --loop`."""
+    show_mail_log()
+    limiter = anyio.CapacityLimiter(1)  # never takes one of the routes' threads
+    while True:
+        try:
+            await anyio.to_thread.run_sync(deliver_pending, limiter=limiter)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the database may be busy or not migrated yet: try again next time
+            log.exception("Zustellung der E-Mails aus der Warteschlange fehlgeschlagen")
+        await asyncio.sleep(interval)

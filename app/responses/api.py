@@ -1,15 +1,19 @@
 """JSON API of Stellungnahmen: PUT (lead) and GET (everyone) the response of a comment or an idea."""
 
+from dataclasses import asdict
 from typing import Literal
+
+from fastapi import Query
 
 from app.db import writes
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
-from app.responses import casework, service
+from app.responses import casework, mine, service
 from app.responses.schemas import (
     AssignIn,
     CaseworkOut,
     GroupMemberOut,
     GroupOut,
+    MyContributionOut,
     NoteIn,
     NoteOut,
     ResponseIn,
@@ -19,6 +23,7 @@ from app.responses.schemas import (
     UnitPatch,
     UnitProgressOut,
 )
+from app.schemas import Page
 
 router = api_router(tags=["responses"])
 Kind = Literal["comment", "idea"]
@@ -129,3 +134,16 @@ def similar_groups(round_id: int, user: CurrentUser, session: SessionDep, open_o
     return [GroupOut(number=g.number, terms=g.terms, members=[
         GroupMemberOut(target=m.kind, target_id=m.id, excerpt=m.excerpt, answered=m.answered) for m in g.members])
         for g in groups]
+
+
+@router.get("/me/contributions", response_model=Page[MyContributionOut], tags=["me"],
+            summary="The caller's comments, ideas and votes with their Stellungnahmen and statuses")
+def my_contributions(user: CurrentUser, session: SessionDep, kind: str = Query("", max_length=16),
+                     status: str = Query("", max_length=16), round: str = Query("", max_length=12),
+                     page: int = Query(1, ge=1, le=10_000), per_page: int = Query(50, ge=1, le=200)):
+    """Only the caller's own rows. `kind`: comment | idea | vote; `status`: open | reviewing | accepted | partly |
+    rejected | noted | withdrawn | hidden; `round`: a round's id. Newest first; unknown filter values give 422."""
+    result = mine.my_contributions(session, user=user, filters=mine.MyFilter(kind=kind, status=status, round=round),
+                                   page=page, per_page=per_page)
+    return Page(items=[MyContributionOut(**asdict(it)) for it in result.items], page=page, per_page=per_page,
+                total=result.total)

@@ -8,10 +8,10 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.db import writes
-from app.deps import OptionalUser, SessionDep, page_router, require_roles
+from app.deps import CurrentUser, OptionalUser, SessionDep, page_router, require_roles
 from app.documents.models import Section, SectionVersion
 from app.errors import DomainError, Invalid
-from app.responses import casework, service, workbench
+from app.responses import casework, mine, service, workbench
 from app.responses.models import DRAFT_STATE_LABELS, STATUS_LABELS
 from app.responses.schemas import NoteIn, ResponseIn, UnitIn, UnitPatch
 from app.validation import is_number, parse
@@ -255,3 +255,18 @@ def units_act(request: Request, admin: Admin, session: SessionDep, action: str =
             "units": units, "values": {"name": name, "unit_id": unit_id, "action": action},
             "errors": dict(exc.errors), "message": exc.message}, status_code=exc.status)
     return redirect("/verwaltung/zustaendigkeiten", flash=flash)
+
+
+@router.get("/meine-beitraege", name="my_contributions")
+def my_contributions(request: Request, session: SessionDep, user: CurrentUser, kind: str = "", status: str = "",
+                     round: str = "", page: int = 1):
+    """Meine Beiträge: the person's comments, ideas and votes with their Stellungnahmen, filterable."""
+    page = min(max(page, 1), 10_000)
+    result = mine.my_contributions(session, user=user, filters=mine.MyFilter(kind=kind[:16], status=status[:16],
+                                                                             round=round[:12]),
+                                   page=page, per_page=50, strict=False)
+    f = result.filter
+    params = {k: v for k, v in (("kind", f.kind), ("status", f.status), ("round", f.round)) if v}
+    return render(request, "responses/mine.html", {
+        "mine": result, "f": f, "pages": (result.total + 49) // 50,
+        "page_params": lambda n: {**params, "page": n}})

@@ -148,3 +148,30 @@ class GroupOut(BaseModel):
     number: int
     terms: list[str]
     members: list[GroupMemberOut]
+
+
+class MyResponseOut(BaseModel):
+    status: str
+    status_label: str
+    text: str
+    revision: int
+    created_at: datetime
+    version: dict | None = None
+
+
+class MyContributionOut(BaseModel):
+    """One of the caller's contributions (comment, idea) or votes, with its Stellungnahme and status."""
+
+    kind: str  # comment | idea | vote
+    id: int
+    title: str
+    excerpt: str
+    url: str
+    created_at: datetime
+    status: str  # open | reviewing | accepted | partly | rejected | noted | withdrawn | hidden ("" for votes)
+    status_label: str
+    round_id: int | None
+    round_title: str
+    edited: bool
+    response: MyResponseOut | None
+    vote: int | None

@@ -23,7 +23,8 @@ from app.documents import service as documents
 from app.documents.models import SectionVersion, VersionAddress
 from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.ideas import offline
-from app.ideas.models import Idea
+from app.ideas import service as ideas_service
+from app.ideas.models import RESPONSE_TO_STATUS, Idea
 from app.responses import notify, policy
 from app.responses.models import STATUS_LABELS, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
@@ -69,7 +70,7 @@ def comment_conditions(*, round_id: int | None, include_hidden: bool) -> list:
 
 
 def idea_conditions(*, round_id: int | None, include_hidden: bool) -> list:
-    where = []
+    where = [Idea.withdrawn_at.is_(None)]
     if round_id is not None:
         where.append(Idea.round_id == round_id)
     if not include_hidden:
@@ -116,9 +117,26 @@ def load_target(session: Session, *, kind: str, target_id: int, viewer: User | N
 
 def answerable(session: Session, kind: str, target_id: int) -> Target:
     target = load_target(session, kind=kind, target_id=target_id, viewer=None)  # hidden: 404 even for leads
-    if target.comment is not None and target.comment.withdrawn_at is not None:
+    item = target.comment or target.idea
+    if item.withdrawn_at is not None:
         raise Conflict(_("Dieser Beitrag wurde zurückgezogen; er braucht keine Stellungnahme."))
     return target
+
+
+def _idea_follows(session: Session, target: Target, response: Response) -> None:
+    """One status for an idea (README): its Stellungnahme sets its status, in the same transaction."""
+    if target.idea is None:
+        return
+    version = session.get(SectionVersion, response.version_id) if response.version_id else None
+    ideas_service.record_status(session, idea=target.idea, status=RESPONSE_TO_STATUS[response.status],
+                                reason=response.text, section_id=version.section_id if version else None,
+                                actor_id=response.author_id, now=response.created_at)
+
+
+def on_idea_final_status(session: Session, idea: Idea, status: str, text: str, actor: User, now: datetime) -> None:
+    """A final status set on the idea (ideas.FINAL_STATUS_SET) is its Stellungnahme: a new current revision."""
+    _save(session, target=Target("idea", idea.id, idea=idea), status=status, text=text, version_id=None,
+          author_id=actor.id, now=now)
 
 
 def check_version(session: Session, target: Target, version_id: int | None) -> SectionVersion | None:
@@ -203,6 +221,7 @@ def publish_response(session: Session, *, actor: User, target: Target, status: s
                      author_id=actor.id, now=now)
     if response is None:
         return None
+    _idea_follows(session, target, response)
     audit.record(session, actor_id=actor.id, action="response.set", target_type=target.kind, target_id=target.id,
                  summary=f"{status_label(status)} ({summary or f'Fassung {response.revision}'}): {text[:300]}")
     return response

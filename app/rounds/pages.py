@@ -133,12 +133,10 @@ def change_state(round_id: int, lead: Lead, session: SessionDep, action: str = F
 
 
 def current_round_panel(request: Request, session: Session) -> str | None:
-    """Start-page panel: the open round (or the next one), with its sections and closing time."""
-    round_, state = service.current_round(session)
-    if round_ is None:
+    """Start-page panel: every open round this visitor can join (for anonymous visitors: which ones registering
+    would open), the other open ones, and the coming ones, each with all its sections."""
+    rounds = service.home_rounds(session, user=getattr(request.state, "user", None))
+    if not (rounds.joinable or rounds.after_registration or rounds.others or rounds.coming):
         return None
-    ids = set(service.section_ids(session, round_.id))
-    sections = [(sid, label) for sid, label in service.sections_for_choice(session, round_.document_id)
-                if sid in ids]
     return templating.env.get_template("rounds/_home_panel.html").render(
-        round=round_, state=state.value, sections=sections, audience_labels=policy.AUDIENCE_LABELS)
+        rounds=rounds, user=getattr(request.state, "user", None), audience_labels=policy.AUDIENCE_LABELS)

@@ -1,5 +1,6 @@
 """Rounds: state by time and by the lead's hand, and which round is open for whom."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func
@@ -138,6 +139,55 @@ def current_round(session: Session, now: datetime | None = None) -> tuple[Round 
         return open_[0], RoundState.open
     planned = sorted((r for r in rows if effective_state(r, now) == RoundState.planned), key=lambda r: r.opens_at)
     return (planned[0], RoundState.planned) if planned else (None, None)
+
+
+@dataclass
+class HomeRound:
+    round: Round
+    sections: list[tuple[int, str]]
+
+
+@dataclass
+class HomeRounds:
+    """The start page's rounds for one visitor: open ones they can join, (anonymous) open ones registering
+    would open, the other open ones (readable by all), and the coming ones."""
+
+    joinable: list[HomeRound]
+    after_registration: list[HomeRound]
+    others: list[HomeRound]
+    coming: list[HomeRound]
+
+
+# A self-registered account is a resident (app/accounts): the role a registration gives.
+REGISTERED_ROLE = "resident"
+
+
+def home_rounds(session: Session, *, user: User | None, now: datetime | None = None) -> HomeRounds:
+    now = now or utcnow()
+    rows = session.exec(select(Round).where(Round.state.in_(["planned", "open"]))
+                        .order_by(Round.closes_at, Round.id)).all()
+    open_ = [r for r in rows if effective_state(r, now) == RoundState.open]
+    coming = sorted((r for r in rows if effective_state(r, now) == RoundState.planned),
+                    key=lambda r: (r.opens_at, r.id))
+    ids = section_ids_by_round(session, [r.id for r in open_ + coming])
+    labels: dict[int, str] = {}
+    for doc_id in {r.document_id for r in open_ + coming}:
+        labels.update(sections_for_choice(session, doc_id))
+
+    def item(r: Round) -> HomeRound:
+        order = {sid: n for n, sid in enumerate(labels)}
+        sids = sorted((sid for sid in ids.get(r.id, []) if sid in labels), key=lambda sid: order[sid])
+        return HomeRound(r, [(sid, labels[sid]) for sid in sids])
+
+    joinable, after_registration, others = [], [], []
+    for r in open_:
+        if user is not None and policy.audience_admits(r, user):
+            joinable.append(item(r))
+        elif user is None and REGISTERED_ROLE in policy.AUDIENCE_ROLES.get(r.audience, frozenset()):
+            after_registration.append(item(r))
+        else:
+            others.append(item(r))
+    return HomeRounds(joinable, after_registration, others, [item(r) for r in coming])
 
 
 def documents(session: Session) -> list[Document]:

@@ -20,6 +20,19 @@ depends_on: str | Sequence[str] | None = None
 OLD_ROLES = "role IN ('admin', 'lead', 'moderator', 'expert', 'resident')"
 NEW_ROLES = "role IN ('admin', 'lead', 'moderator', 'expert', 'resident', 'facilitator')"
 TABLES = ("comment", "idea")
+SQLITE_FTS = [  # the full-text triggers of 0003, made anew after the idea table is rebuilt
+    "DROP TRIGGER IF EXISTS idea_fts_ai",
+    "DROP TRIGGER IF EXISTS idea_fts_ad",
+    "DROP TRIGGER IF EXISTS idea_fts_au",
+    "CREATE TRIGGER idea_fts_ai AFTER INSERT ON idea BEGIN "
+    "INSERT INTO idea_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "CREATE TRIGGER idea_fts_ad AFTER DELETE ON idea BEGIN "
+    "INSERT INTO idea_fts(idea_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
+    "CREATE TRIGGER idea_fts_au AFTER UPDATE OF title, body ON idea BEGIN "
+    "INSERT INTO idea_fts(idea_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO idea_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO idea_fts(idea_fts) VALUES ('rebuild')",
+]
 
 
 def _roles(check: str) -> None:
@@ -52,9 +65,13 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _roles(OLD_ROLES)
         for table in TABLES:
-            with op.batch_alter_table(table, recreate="never") as batch:
+            # Rebuilt: a later rebuild of the table (0013 on idea, for instance) turns the column's REFERENCES into a
+            # table constraint, which SQLite's DROP COLUMN refuses; batch mode keeps the other constraints.
+            with op.batch_alter_table(table, recreate="always") as batch:
                 for column in ("recorded_by_id", "given_author", "source_date", "source_label", "source"):
                     batch.drop_column(column)
+        for statement in SQLITE_FTS:  # the rebuild dropped the idea table's full-text triggers (0003)
+            op.execute(statement)
     else:
         op.drop_constraint("ck_user_account_role", "user_account", type_="check")
         op.create_check_constraint("ck_user_account_role", "user_account", OLD_ROLES)

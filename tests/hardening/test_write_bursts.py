@@ -70,6 +70,8 @@ class Setup:
         self.paragraph = w.paragraphs()[0]
         self.amendment = self.ok(api.post(f"/api/v1/sections/{self.section}/amendments", headers=self.expert, json={
             "paragraph": self.paragraph, "text": "Ein neuer Wortlaut.", "reason": "Klarer."}))["id"]
+        titles = ("Wird geprüft", "Wird bearbeitet", "Wird zurückgezogen")
+        self.idea_status, self.idea_edit, self.idea_withdraw = (w.idea(title=t)["id"] for t in titles)
         self.planned = self.round(days=10)
         self.to_close = self.round(days=-1)
         self.closed = self.round(days=-1)
@@ -228,10 +230,20 @@ class Setup:
                 ("/ideas", {"headers": resident, "json": {"title": "Nirgends", "body": "Ein Ort, den es nicht gibt.",
                                                           "category": "begegnung", "quarter_id": MISSING}})),
             ("PUT", "/api/v1/ideas/{idea_id}/status"): (
-                (f"/ideas/{s.idea}/status", {"headers": lead, "json": {"status": "reviewing",
-                                                                       "reason": "Wir prüfen das gerade."}}),
+                (f"/ideas/{s.idea_status}/status", {"headers": lead, "json": {"status": "reviewing",
+                                                                              "reason": "Wir prüfen das gerade."}}),
                 (f"/ideas/{MISSING}/status", {"headers": lead, "json": {"status": "reviewing",
                                                                         "reason": "Wir prüfen das gerade."}})),
+            ("PATCH", "/api/v1/ideas/{idea_id:id}"): (  # ":id": /ideas/map stays a 405
+                (f"/ideas/{s.idea_edit}", {"headers": resident, "json": {
+                    "title": "Ein Treffpunkt für alle", "body": "Ein Raum ohne Konsumzwang, auch abends.",
+                    "category": "begegnung"}}),
+                (f"/ideas/{s.idea_edit}", {"headers": s.expert, "json": {
+                    "title": "Fremde Idee", "body": "Das darf nur die Person, die sie eingereicht hat.",
+                    "category": "begegnung"}})),
+            ("DELETE", "/api/v1/ideas/{idea_id:id}"): (
+                (f"/ideas/{s.idea_withdraw}", {"headers": resident}),
+                (f"/ideas/{MISSING}", {"headers": resident})),
             ("PUT", "/api/v1/comments/{target_id}/response"): (
                 (f"/comments/{c['response']}/response", {"headers": lead, "json": {"status": "noted",
                                                                                    "text": "Danke."}}),

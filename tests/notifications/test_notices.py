@@ -93,14 +93,16 @@ def test_idea_response_and_status_change_reach_the_author_not_for_hidden_ideas(c
     assert f"http://testserver/ideen/{idea}" in status[0].body
     assert len(_kinds(resident.email, "response")) == 1
     assert {m.kind for m in _delivered()} == {"idea_status", "response"}
-    # hidden before delivery: neither is sent
+    # a final status is the idea's Stellungnahme (one status for an idea): one mail, of kind "response";
+    # hidden before delivery: not sent
     client.put(f"/api/v1/ideas/{idea}/status", headers=hl,
                json={"status": "declined", "reason": "Liegt außerhalb des Auftrags."})
     hm = api_token(client, make_user("moderator"))
     hide = client.post(f"/api/v1/moderation/idea/{idea}/hide", json={"reason": "Werbung"}, headers=hm)
     assert hide.status_code == 200
     assert [m.kind for m in _delivered() if m.to_email == resident.email] == ["hidden"]
-    cancelled = [m for m in outbox(resident.email) if m.kind == "idea_status" and m.cancelled_at]
+    cancelled = [m for m in outbox(resident.email) if m.cancelled_at]
+    assert [m.kind for m in cancelled] == ["response"]
     assert len(cancelled) == 1 and cancelled[0].body == "" and cancelled[0].sent_at is None
     # opt-out
     other = make_user("resident")

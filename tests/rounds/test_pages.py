@@ -48,11 +48,11 @@ def test_only_leads_see_the_forms(client):
 
 
 def test_home_panel_shows_the_open_round(client):
-    assert "Jetzt offen:" not in client.get("/").text
+    assert "Beteiligungsrunden</h2>" not in client.get("/").text
     sid = f.section()
     f.round_([sid], title="Herbstrunde")
     html = client.get("/").text
-    assert "Jetzt offen: Herbstrunde" in html and f"/abschnitte/{sid}" in html
+    assert "Herbstrunde" in html and f"/abschnitte/{sid}" in html
 
 
 def test_section_page_says_until_when_and_for_whom(client):
