@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "invitation.create": N_("Einladung verschickt"),
     "invitation.accept": N_("Einladung angenommen"),
     "document.create": N_("Dokument angelegt"),
+    "document.import": N_("Entwurf aus Datei übernommen"),
     "chapter.create": N_("Kapitel angelegt"),
     "chapter.rename": N_("Kapitel umbenannt"),
     "chapter.move": N_("Kapitel verschoben"),

@@ -95,8 +95,8 @@ def round_detail(request: Request, round_id: int, session: SessionDep):
 def follow_round(round_id: int, user: CurrentUser, session: SessionDep, follow: str = Form("1")):
     following = service.set_follow(session, actor=user, round_id=round_id, follow=follow == "1")
     return redirect(f"/runden/{round_id}", flash=_(
-        "Sie folgen dieser Runde: Wir schreiben Ihnen, wenn sie öffnet und einen Tag bevor sie schließt."
-        if following else "Sie folgen dieser Runde nicht mehr."))
+        "Sie folgen dieser Runde: Wir schreiben Ihnen, wenn sie öffnet und einen Tag bevor sie schließt.")
+        if following else _("Sie folgen dieser Runde nicht mehr."))
 
 
 @router.get("/runden/{round_id}/bearbeiten", name="round_edit")

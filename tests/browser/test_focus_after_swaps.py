@@ -32,7 +32,10 @@ def _focused(page) -> str:
 
 
 def _press(page, locator) -> None:
-    """Activate a button by keyboard, as a keyboard user does."""
+    """Activate a button by keyboard, as a keyboard user does: after the previous swap has settled (htmx wires
+    swapped-in forms, out-of-band ones included, only then; a robot's Enter before that posts the plain form and
+    the page reloads, as without JavaScript)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     locator.focus()
     page.keyboard.press("Enter")
 
