@@ -6,9 +6,14 @@ from app.db import new_session
 
 
 def database_ok() -> bool:
-    try:
-        with new_session() as session:
-            session.exec(text("SELECT 1"))
-        return True
-    except Exception:  # any failure to reach the database means "unavailable"
-        return False
+    """The database answers. A pooled connection the server closed a moment ago (restart, pg_terminate_backend)
+    may still look alive when handed out; using it fails and the pool drops it, so the check is tried once more
+    on a fresh connection before the database counts as unreachable."""
+    for _attempt in range(2):
+        try:
+            with new_session() as session:
+                session.exec(text("SELECT 1"))
+            return True
+        except Exception:  # any failure to reach the database means "unavailable"
+            continue
+    return False
