@@ -61,10 +61,7 @@ def post_amendment(session: Session, *, user: User | None, section_id: int, data
     if version is None:
         raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
     hold(session, version)
-    paragraph = sources.paragraph(session, version.id, data.paragraph)
-    if paragraph is None:
-        raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
-                      errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
+    paragraph = service.current_paragraph(session, version, data.paragraph)
     if data.position == AmendmentKind.replace and service._squash(data.text) == service._squash(paragraph.text):
         raise Invalid(_("Der vorgeschlagene Wortlaut ist derselbe wie im Absatz."),
                       errors=[("text", _("Der vorgeschlagene Wortlaut ist derselbe wie im Absatz. Bitte ändern "

@@ -12,7 +12,7 @@ from app.db import checks_before_writing, held, hold, utcnow
 from app.discussion import notify, policy, sources
 from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
-from app.documents.models import Paragraph
+from app.documents.models import Paragraph, SectionVersion
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.ideas import offline
 from app.ideas import policy as ideas_policy
@@ -40,6 +40,25 @@ def _plain(markdown_text: str) -> str:
     """Paragraph text as readers see it: Markdown emphasis and link syntax removed, spaces squashed."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
     return _squash(re.sub(r"[*_`#>]", "", text))
+
+
+def current_paragraph(session: Session, version: SectionVersion, anchor: str) -> Paragraph:
+    """The paragraph of the current version a contribution refers to, or Invalid beside the paragraph field."""
+    paragraph = sources.paragraph(session, version.id, anchor)
+    if paragraph is None:
+        raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
+                      errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
+    return paragraph
+
+
+def check_place(session: Session, version: SectionVersion, anchor: str | None, quote: str | None) -> None:
+    """A comment's paragraph exists in the version, and its quote occurs there (or in the whole text)."""
+    if anchor is not None:
+        paragraph = current_paragraph(session, version, anchor)
+        if quote:
+            check_quote(quote, paragraph.text)
+    elif quote:
+        check_quote(quote, version.body)
 
 
 def check_quote(quote: str, text: str) -> None:
@@ -127,15 +146,7 @@ def post_comment(session: Session, *, user: User | None, section_id: int, data: 
             raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
         version_id, anchor = version.id, data.paragraph
         hold(session, version)  # the response names its number
-        if anchor is not None:
-            paragraph = sources.paragraph(session, version.id, anchor)
-            if paragraph is None:
-                raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
-                              errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
-            if data.quote:
-                check_quote(data.quote, paragraph.text)
-        elif data.quote:
-            check_quote(data.quote, version.body)
+        check_place(session, version, anchor, data.quote)
     _rate_limit(session, user)
     comment = Comment(section_version_id=version_id, section_id=section_id, paragraph_anchor=anchor,
                       quote=data.quote if parent is None else None, parent_id=parent.id if parent else None,
@@ -181,15 +192,7 @@ def record_comment(session: Session, *, user: User | None, section_id: int, data
         raise Conflict(_("Zu diesem Abschnitt gibt es keine begonnene Beteiligungsrunde, der der Beitrag "
                          "zugeordnet werden kann."))
     hold(session, version)
-    if data.paragraph is not None:
-        paragraph = sources.paragraph(session, version.id, data.paragraph)
-        if paragraph is None:
-            raise Invalid(_("Diesen Absatz gibt es in der aktuellen Fassung nicht."),
-                          errors=[("paragraph", _("Diesen Absatz gibt es in der aktuellen Fassung nicht."))])
-        if data.quote:
-            check_quote(data.quote, paragraph.text)
-    elif data.quote:
-        check_quote(data.quote, version.body)
+    check_place(session, version, data.paragraph, data.quote)
     _rate_limit(session, user)
     comment = Comment(section_version_id=version.id, section_id=section_id, paragraph_anchor=data.paragraph,
                       quote=data.quote, round_id=round_.id, author_id=user.id, alignment=data.alignment.value,
