@@ -66,6 +66,17 @@ def is_number(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def filled(value: str | None) -> str | None:
+    """Surrounding whitespace removed; nothing left is refused ("Bitte ausfüllen."). None (an optional field not
+    given) stays None. Used as a field validator: `_filled = field_validator("body")(filled)`."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("Bitte ausfüllen.")
+    return value
+
+
 def _line(value: str) -> str:
     return check_text(value, multiline=False)
 

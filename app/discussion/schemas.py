@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from app.discussion.models import Alignment, AmendmentKind, VoteTarget
 from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
-from app.validation import Line, Text
+from app.validation import Line, Text, filled
 
 MAX_BODY = 5000
 
@@ -23,13 +23,7 @@ class CommentIn(BaseModel):
         "project lead and facilitators („Moderation vor Ort“) only; not as a reply. The comment then shows "
         "`source.author`, never the recording account."))
 
-    @field_validator("body")
-    @classmethod
-    def _strip_body(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("body")(filled)
 
     @field_validator("paragraph", "quote")
     @classmethod
@@ -42,13 +36,7 @@ class CommentEditIn(BaseModel):
     body: Text = Field(min_length=1, max_length=MAX_BODY)
     alignment: Alignment | None = None
 
-    @field_validator("body")
-    @classmethod
-    def _strip_body(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("body")(filled)
 
 
 class AuthorOut(BaseModel):
@@ -122,13 +110,7 @@ class AmendmentIn(BaseModel):
     reason: Text = Field(min_length=1, max_length=MAX_BODY, description="Why (Begründung), shown as the comment.")
     alignment: Alignment = Alignment.note
 
-    @field_validator("text", "reason", "paragraph")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("text", "reason", "paragraph")(filled)
 
 
 class AdoptIn(BaseModel):

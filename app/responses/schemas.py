@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.responses.models import ResponseStatus
-from app.validation import Name, Text
+from app.validation import Name, Text, filled
 
 MAX_TEXT = 10_000
 
@@ -16,13 +16,7 @@ class ResponseIn(BaseModel):
     text: Text = Field(min_length=1, max_length=MAX_TEXT)
     version_id: int | None = Field(default=None, ge=1)
 
-    @field_validator("text")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("text")(filled)
 
 
 class VersionRef(BaseModel):
@@ -54,28 +48,14 @@ class ResponseOut(RevisionOut):
 class UnitIn(BaseModel):
     name: Name = Field(min_length=1, max_length=120)
 
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("name")(filled)
 
 
 class UnitPatch(BaseModel):
     name: Name | None = Field(default=None, min_length=1, max_length=120)
     active: bool | None = None
 
-    @field_validator("name")
-    @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("name")(filled)
 
 
 class UnitOut(BaseModel):
@@ -92,13 +72,7 @@ class AssignIn(BaseModel):
 class NoteIn(BaseModel):
     body: Text = Field(min_length=1, max_length=MAX_TEXT)
 
-    @field_validator("body")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Bitte ausfüllen.")
-        return value
+    _filled = field_validator("body")(filled)
 
 
 class NoteOut(BaseModel):
