@@ -108,12 +108,13 @@ def _release_write_lock(record) -> None:
     _WRITE_LOCK.release()
 
 
-def _make_engine(url: str, *, writer: bool) -> Engine:
+def _make_engine(url: str, *, writer: bool, pool_size: int | None = None) -> Engine:
     settings = get_settings()
+    pool_size = settings.db_pool_size if pool_size is None else pool_size
     if url.startswith("sqlite"):
         file = make_url(url).database not in (None, "", ":memory:")
         # A file database gets the same pool size as PostgreSQL (app/web/admission.py counts on it).
-        pool = {"pool_size": settings.db_pool_size, "max_overflow": settings.db_pool_size} if file else {}
+        pool = {"pool_size": pool_size, "max_overflow": pool_size} if file else {}
         engine = create_engine(url, connect_args={"check_same_thread": False,
                                                   "timeout": settings.lock_timeout_seconds}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -171,7 +172,7 @@ def _make_engine(url: str, *, writer: bool) -> Engine:
             _release_write_lock(record)
 
         return engine
-    engine = create_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size,
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size,
                            connect_args={"options": _postgres_options(url)})
     event.listen(engine, "checkout", _check_alive)
     return engine
@@ -213,6 +214,15 @@ def get_engine(writer: bool = False) -> Engine:
     if writer not in _engines:
         _engines[writer] = _make_engine(get_settings().database_url, writer=writer)
     return _engines[writer]
+
+
+def health_engine() -> Engine:
+    """The health check's own small pool (one connection, one spare): during a rush every connection of the
+    routes' pool may be in use, and /healthz must not wait for one of them to be given back, nor open a new
+    connection each time (a backend's start-up costs most on a machine that is busy already)."""
+    if "health" not in _engines:
+        _engines["health"] = _make_engine(get_settings().database_url, writer=False, pool_size=1)
+    return _engines["health"]
 
 
 def reset_engines() -> None:

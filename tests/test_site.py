@@ -89,7 +89,7 @@ def test_unreachable_database_gives_503_and_recovers(client, monkeypatch):
     dead = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none", pool_pre_ping=False,
                          connect_args={"connect_timeout": 1})
     saved = dict(db._engines)
-    monkeypatch.setattr(db, "_engines", {False: dead, True: dead})
+    monkeypatch.setattr(db, "_engines", {False: dead, True: dead, "health": dead})
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json()["database"] == "unreachable"
     page = client.get("/quartiere")

@@ -2,7 +2,7 @@
 
 from sqlalchemy import text
 
-from app.db import new_session
+from app.db import health_engine
 
 
 def database_ok() -> bool:
@@ -11,8 +11,8 @@ def database_ok() -> bool:
     on a fresh connection before the database counts as unreachable."""
     for _attempt in range(2):
         try:
-            with new_session() as session:
-                session.exec(text("SELECT 1"))
+            with health_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
             return True
         except Exception:  # any failure to reach the database means "unavailable"
             continue

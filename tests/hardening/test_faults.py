@@ -42,7 +42,7 @@ def test_database_outage_gives_503_keeps_acknowledged_writes_and_recovers(raw, m
 
     dead = _dead_engine()
     saved = dict(db._engines)
-    monkeypatch.setattr(db, "_engines", {False: dead, True: dead})
+    monkeypatch.setattr(db, "_engines", {False: dead, True: dead, "health": dead})
     lost = raw.post(f"/api/v1/sections/{section_id}/comments", json={"body": "Während des Ausfalls"},
                     headers=headers)
     assert lost.status_code == 503 and lost.headers["Retry-After"]
