@@ -1,8 +1,14 @@
-"""Append-only audit log of privileged actions (invariant 7): who, when, what."""
+"""Append-only audit log of privileged actions (invariant 7): who, when, what.
+
+Nothing in the app changes or deletes an entry; only the retention job (app/accounts/retention.py) deletes the
+entries about persons once they are older than QW_RETENTION_AUDIT_DAYS. The entries that document the procedure
+itself (RECORD_ACTIONS: what was published, answered, decided, opened and closed) are part of the official record
+and are kept as long as the platform's data are kept.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, Text
+from sqlalchemy import Column, ForeignKey, Integer, Text, delete
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.db import UTCDateTime, utcnow
@@ -60,6 +66,21 @@ ACTION_LABELS = {
     "unit.add": N_("Zuständigkeit angelegt"),
     "unit.change": N_("Zuständigkeit geändert"),
 }
+# The procedure's record: kept (the city archives or deletes it with the procedure, by its own rules).
+RECORD_ACTIONS = frozenset({
+    "document.create", "document.import", "chapter.create", "chapter.rename", "chapter.move", "section.create",
+    "section.rename", "section.move", "draft.save", "amendment.adopt", "version.publish", "edition.publish",
+    "round.create", "round.update", "round.open", "round.close", "round.evaluate", "response.set",
+    "response.approve", "idea.status", "platform.import", "site_page.edit", "event.create", "event.update",
+    "event.open", "event.close", "event.cancel", "event.minutes", "event.attachment", "event.attachment_delete",
+    "unit.add", "unit.change",
+})
+# About persons (accounts, roles, blocks, invitations, moderation, internal casework): deleted after the period.
+PERSONAL_ACTIONS = frozenset({
+    "account.register", "account.delete", "user.create", "user.role", "user.block", "user.unblock",
+    "invitation.create", "invitation.accept", "comment.hide", "comment.restore", "idea.hide", "idea.restore",
+    "flag.dismiss", "barrier.status", "casework.assign", "note.add", "response.draft",
+})
 TARGET_LABELS = {
     "user": N_("Konto"), "invitation": N_("Einladung"), "document": N_("Dokument"), "chapter": N_("Kapitel"),
     "section": N_("Abschnitt"), "edition": N_("Gesamtfassung"), "round": N_("Beteiligungsrunde"),
@@ -104,3 +125,10 @@ def list_entries(session: Session, *, page: int, per_page: int, action: str | No
         query.order_by(AuditEntry.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
     return rows, total
+
+
+def purge(session: Session, *, before: datetime) -> int:
+    """Delete the entries about persons created before `before` (the procedure's record stays); how many."""
+    result = session.exec(delete(AuditEntry).where(AuditEntry.created_at < before,
+                                                   AuditEntry.action.not_in(RECORD_ACTIONS)))
+    return result.rowcount or 0

@@ -104,6 +104,21 @@ def deliver_mail(loop: bool = typer.Option(False, help="Keep running and deliver
         time.sleep(interval)
 
 
+@cli.command("purge")
+def purge() -> None:
+    """Delete what is past its retention period now (mails, expired tokens, rate limits, audit entries about
+    persons; QW_RETENTION_*). The deliver-mail worker does the same once an hour."""
+    from app.accounts import retention
+    from app.db import new_session
+
+    with new_session(writer=True) as session:
+        counts = retention.purge(session)
+        session.commit()
+    typer.echo(f"Gelöscht: {counts['mails']} E-Mails, {counts['tokens']} abgelaufene Anmeldungen, Links und "
+               f"Einladungen, {counts['rate_limits']} Einträge des Missbrauchsschutzes, {counts['audit']} "
+               "Protokolleinträge über Personen.")
+
+
 @cli.command("export")
 def export_platform(file: str = typer.Argument(..., help="Zieldatei (JSON); - für die Standardausgabe")) -> None:
     """Write the whole platform as JSON (to move it between SQLite and PostgreSQL, or as a backup)."""

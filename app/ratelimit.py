@@ -54,6 +54,12 @@ def _maybe_prune(session: Session) -> None:
     session.exec(delete(RateLimitEvent).where(RateLimitEvent.created_at < utcnow() - RETENTION))
 
 
+def purge(session: Session, *, now: datetime | None = None) -> int:
+    """Delete every event older than RETENTION now (the retention job's backstop when the app is idle)."""
+    result = session.exec(delete(RateLimitEvent).where(RateLimitEvent.created_at < (now or utcnow()) - RETENTION))
+    return result.rowcount or 0
+
+
 def count_recent(session: Session, key: str, window_seconds: int) -> int:
     since = utcnow() - timedelta(seconds=window_seconds)
     return session.exec(

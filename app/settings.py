@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     mail_from: str = "Quartierswerkstatt <noreply@quartierswerkstatt.example>"
     # Where a person objects to a moderation decision (named in the mails about hiding and blocking).
     moderation_contact: str = "moderation@quartierswerkstatt.example"
+    # Retention (Löschfristen), applied by the deliver-mail worker once an hour and by `python -m app purge`:
+    # sent, cancelled or undeliverable mails are deleted after this many days, expired or used login tokens,
+    # confirmation links and unused invitations this many days after they ended, the audit log's entries about
+    # persons after this many days (entries documenting the procedure are kept; see app/audit.py).
+    retention_mail_days: int = Field(30, ge=1, le=3650)
+    retention_token_days: int = Field(7, ge=0, le=3650)
+    retention_audit_days: int = Field(365, ge=30, le=36500)
     db_pool_size: int = 10  # per worker; up to twice as many connections under load
     # Threads per worker for the synchronous routes. Few: the work is CPU-bound under the GIL, and every extra
     # thread makes the others wait longer for it (measured: writes/s drop by a quarter from 2 to 8 threads; 2 did best).

@@ -7,6 +7,7 @@ Nothing is registered by importing a module; wire() sets every list to exactly w
 calling it twice changes nothing.
 """
 
+from app.accounts import retention as accounts_retention
 from app.accounts import service as accounts_service
 from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, AuthToken, Invitation, User
 from app.audit import AuditEntry
@@ -83,7 +84,8 @@ def wire() -> None:
                              "response": responses_notify.response_shown,
                              "flagged-comment": moderation_notify.still_flagged("comment"),
                              "flagged-idea": moderation_notify.still_flagged("idea")})
-    mail.PERIODIC[:] = [rounds_notify.round_notices, moderation_notify.flag_batch]
+    # ... and the retention periods the privacy text states (once an hour)
+    mail.PERIODIC[:] = [rounds_notify.round_notices, moderation_notify.flag_batch, accounts_retention.periodic]
     # an adopted Änderungsvorschlag is taken up by the next version of its section
     documents_service.ADDRESS_SOURCES[:] = [discussion_amendments.pending_adopted]
     # one status for an idea: a final status set on it is its Stellungnahme

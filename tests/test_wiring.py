@@ -64,7 +64,7 @@ print(sizes())
 """)
     before, wired, after_main = out.splitlines()
     assert before == "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
-    assert wired == "[7, 6, 1, 1, 2, 2, 2, 2, 2, 5, 2, 1, 1, 1]"
+    assert wired == "[7, 6, 1, 1, 2, 2, 2, 2, 2, 5, 3, 1, 1, 1]"
     assert after_main == wired
 
 

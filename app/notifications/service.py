@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import anyio.to_thread
-from sqlalchemy import func, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -149,6 +149,16 @@ def run_periodic(now: datetime | None = None) -> None:
                 session.commit()
         except Exception:
             log.exception("Benachrichtigungen: %s fehlgeschlagen", getattr(job, "__name__", job))
+
+
+def purge_outbox(session: Session, *, before: datetime) -> int:
+    """Delete the messages sent or cancelled before `before`, and those that were still not delivered after
+    trying since before then (failed at least once; the outbox retries for that long). Messages waiting for
+    their first try or held for a digest are never deleted. How many."""
+    result = session.exec(delete(OutboxMessage).where(or_(
+        OutboxMessage.sent_at < before, OutboxMessage.cancelled_at < before,
+        and_(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0, OutboxMessage.created_at < before))))
+    return result.rowcount or 0
 
 
 def _send(message: OutboxMessage) -> None:

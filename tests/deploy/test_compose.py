@@ -12,6 +12,7 @@ import time
 import urllib.request
 
 import pytest
+import yaml
 from sqlmodel import select
 
 from app import db
@@ -19,9 +20,6 @@ from app.notifications.models import OutboxMessage
 from app.settings import ROOT, Settings
 from tests.benchmarks.load import free_port
 
-# PyYAML if installed (it comes with the development tools, not declared by this project): the whole module is
-# skipped without it (issue 14 allows a tiny check instead; this one reads the real file as Compose would).
-yaml = pytest.importorskip("yaml")
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 GIVEN = {"QW_DB_PASSWORD": "geheim", "QW_DOMAIN": "beteiligung.example", "QW_MAIL_BACKEND": "log",
          "WEB_CONCURRENCY": "2"}

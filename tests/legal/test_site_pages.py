@@ -42,7 +42,7 @@ def test_the_privacy_text_lists_what_the_software_stores_and_for_how_long(client
     for stored in ("Konto", "Anmeldungen (Sitzungen)", "Stimmen", "IP-Adresse", "E-Mail-Postausgang",
                    "Protokoll der Eingriffe", "Barriere-Meldungen", "Zustimmungen"):
         assert stored in text, stored
-    for period in ("14 Tage", "höchstens 24 Stunden", "bis Sie Ihr Konto löschen", "[Löschfrist festlegen"):
+    for period in ("14 Tage", "höchstens 24 Stunden", "bis Sie Ihr Konto löschen", "30 Tage nach dem Versand"):
         assert period in text, period
     assert "Aufsichtsbehörde" in text and "Art. 15" in text and "Rechtsgrundlage" in text
     assert "OpenStreetMap" in text or "Quellen" in text  # the sources stay on the page
