@@ -80,6 +80,11 @@ def test_a_comment_and_an_idea_from_a_werkstatt_point_at_it(client, world, facil
     assert "Beiträge aus dieser Werkstatt" in page.text
     assert "Ein Garten für alle" in page.text and "Mehr Bänke am Marktplatz." in page.text
     assert "Fanny" not in page.text and "beitraege-erfassen" not in page.text
+    # The lead's page for the Stellungnahme links to the Werkstatt too.
+    login(client, world.lead)
+    answer_page = client.get(f"/beitraege/{c.json()['id']}/stellungnahme")
+    assert answer_page.status_code == 200 and f'href="/werkstaetten/{event["id"]}"' in answer_page.text
+    client.cookies.clear()
     # The Abwägungstabelle's "Quelle" and the reports by Werkstatt.
     response = client.get(f"/api/v1/rounds/{world.round_id}/responses.csv", headers=world.lead_headers)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
