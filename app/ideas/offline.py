@@ -6,9 +6,8 @@ Shared by ideas and the discussion (comments): the kinds of source, the input sh
 recorded contribution is marked everywhere ("aus der Werkstatt „Ostheim“ am 12.03.2026"). A contribution from a
 Werkstatt of the platform points at the event (`event_id`): its label is then the event's Stadtteil (or
 Stadtbezirk), its day the event's, and the marker links to the event page ("aus der Werkstatt in Ostheim am
-12.03."). A recorded
-contribution keeps the recorder in `author_id` and `recorded_by_id` (every join on the author keeps working),
-but it is never shown as that account: pages, API and exports show `given_author`.
+12.03."). A recorded contribution keeps the recorder in `author_id` and `recorded_by_id` (every join on the author
+keeps working), but it is never shown as that account: pages, API and exports show `given_author`.
 """
 
 from datetime import date as Date
