@@ -82,6 +82,9 @@ class Comment(SQLModel, table=True):
     given_author: str | None = Field(default=None, max_length=160)
     recorded_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("user_account.id"), nullable=True))
+    # Recorded from a Werkstatt of the platform: the event (source "werkstatt"; label and day are the event's).
+    event_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id"), nullable=True, index=True))
     # An Änderungsvorschlag is a comment with proposed wording (issue 16): `amendment` says whether it replaces
     # the paragraph or adds one after it (None: an ordinary comment); `base_text` is the paragraph's text it was
     # made against (the diff shown, and how adoption finds the paragraph in the draft). `adopted_at`: the lead

@@ -8,6 +8,7 @@ from fastapi import Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.db import utcnow
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.discussion import amendments, notify, service, views, votes
 from app.discussion.models import VoteTarget
@@ -16,8 +17,9 @@ from app.documents import service as documents_service
 from app.documents.models import Section, SectionVersion
 from app.errors import DomainError, Invalid
 from app.ideas import offline
+from app.ideas import service as ideas_service
 from app.validation import parse
-from app.web import htmx
+from app.web import htmx, templating
 from app.web.i18n import gettext as _
 from app.web.templating import redirect, render, safe_next
 
@@ -169,34 +171,38 @@ def vote(request: Request, session: SessionDep, user: CurrentUser, target: str =
 
 def _record_page(request: Request, session: Session, section_id: int, user: User | None, values: dict,
                  errors: dict | None = None, message: str = "", status_code: int = 200):
-    section, version, paragraphs = service.record_form(session, section_id=section_id, user=user)
+    section, version, paragraphs, events = service.record_form(session, section_id=section_id, user=user)
     options = [(p.anchor, _("Absatz {n}").format(n=p.position) + ": " + (p.text[:70] + ("…" if len(p.text) > 70
                                                                                        else ""))) for p in paragraphs]
     return render(request, "discussion/record.html", {
         "section": section, "version": version, "paragraphs": options, "values": values, "errors": errors or {},
+        "events": events,
         "message": message, "sources": [(k, _(v)) for k, v in offline.SOURCE_LABELS.items() if k != offline.ONLINE],
         "alignments": [(k, _(v)) for k, v in views.ALIGNMENT_LABELS.items()]}, status_code=status_code)
 
 
 @router.get("/abschnitte/{section_id}/beitrag-erfassen", name="comment_record")
-def record(request: Request, section_id: int, session: SessionDep, user: CurrentUser):
+def record(request: Request, section_id: int, session: SessionDep, user: CurrentUser, werkstatt: str = ""):
     """The form in which the lead or a facilitator records what was said in a Werkstatt, written in a letter or
-    an e-mail, or said on the phone or at an information stand, on behalf of the participants."""
-    return _record_page(request, session, section_id, user, {"alignment": "note", "source_kind": "werkstatt"})
+    an e-mail, or said on the phone or at an information stand, on behalf of the participants
+    (`?werkstatt=<id>`: from that event)."""
+    event_id = werkstatt if werkstatt.isdigit() and len(werkstatt) < 10 else ""
+    return _record_page(request, session, section_id, user,
+                        {"alignment": "note", "source_kind": "werkstatt", "event_id": event_id})
 
 
 @router.post("/abschnitte/{section_id}/beitrag-erfassen")
 def record_post(request: Request, section_id: int, session: SessionDep, user: CurrentUser,
                 body: str = Form(""), paragraph: str = Form(""), quote: str = Form(""),
-                alignment: str = Form("note"), source_kind: str = Form(""), source_label: str = Form(""),
-                source_date: str = Form(""), source_author: str = Form("")):
+                alignment: str = Form("note"), source_kind: str = Form(""), event_id: str = Form(""),
+                source_label: str = Form(""), source_date: str = Form(""), source_author: str = Form("")):
     values = {"body": body, "paragraph": paragraph, "quote": quote, "alignment": alignment,
-              "source_kind": source_kind, "source_label": source_label, "source_date": source_date,
-              "source_author": source_author}
+              "source_kind": source_kind, "event_id": event_id, "source_label": source_label,
+              "source_date": source_date, "source_author": source_author}
     try:
         data = parse(CommentIn, {"body": body, "paragraph": paragraph, "quote": quote, "alignment": alignment,
-                                 "source": {"kind": source_kind, "label": source_label, "date": source_date,
-                                            "author": source_author}})
+                                 "source": {"kind": source_kind, "event_id": event_id or None, "label": source_label,
+                                            "date": source_date or None, "author": source_author}})
         comment = service.record_comment(session, user=user, section_id=section_id, data=data)
     except DomainError as exc:
         if exc.status in (401, 403, 404):
@@ -205,6 +211,32 @@ def record_post(request: Request, section_id: int, session: SessionDep, user: Cu
         return _record_page(request, session, section_id, user, values, errors, exc.message, exc.status)
     return redirect(f"{notify.section_url(section_id)}#beitrag-{comment.id}",
                     flash=_("Der Beitrag ist erfasst: {source}.").format(source=offline.marker(comment)))
+
+
+def event_extension(request: Request, session: Session, event) -> str:
+    """On a Werkstatt's page: the contributions recorded from it and, once it has begun, for the project lead and
+    facilitators the way to record more."""
+    found = service.recorded_from_event(session, event.id)
+    may_record = (offline.can_record(getattr(request.state, "user", None)) and not event.cancelled
+                  and event.starts_at <= utcnow())
+    if not found.total and not may_record:
+        return ""
+    return templating.env.get_template("discussion/_event_contributions.html").render(
+        found=found, event=event, may_record=may_record, url=templating.url,
+        record_href=templating.url("record_hub") + f"?werkstatt={event.id}")
+
+
+@router.get("/beitraege-erfassen", name="record_hub")
+def record_hub(request: Request, session: SessionDep, user: CurrentUser, werkstatt: str = ""):
+    """Where the project lead and facilitators start recording contributions from outside the platform: an idea
+    for a Stadtteil, or a comment on a section (`?werkstatt=<id>`: from that Werkstatt)."""
+    refusal = offline.record_refusal(user)
+    if refusal:
+        raise refusal
+    event_id = werkstatt if werkstatt.isdigit() and len(werkstatt) < 10 else ""
+    return render(request, "discussion/record_hub.html", {
+        "sections": ideas_service.section_choices(session), "event_id": event_id,
+        "event": service.recording_event(session, event_id)})
 
 
 # --- Änderungsvorschläge (issue 16) -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Comments on section versions and ideas: post, reply, edit within the window, withdraw, list."""
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, update
@@ -14,12 +15,15 @@ from app.discussion.models import Comment, CommentEdit, Vote
 from app.discussion.schemas import CommentEditIn, CommentIn
 from app.documents.models import Paragraph, SectionVersion
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.events.models import Event
 from app.ideas import offline
 from app.ideas import policy as ideas_policy
+from app.ideas import service as ideas_service
 from app.ideas.models import Idea
 from app.rounds import service as rounds_service
 from app.rounds.models import RoundState
 from app.settings import get_settings
+from app.web.i18n import BERLIN
 from app.web.i18n import gettext as _
 from app.web.markdown import render as render_markdown
 
@@ -187,7 +191,10 @@ def record_comment(session: Session, *, user: User | None, section_id: int, data
         section, version, rounds = sources.section_for_posting(session, section_id)
     if version is None:
         raise Conflict(_("Dieser Abschnitt hat noch keine veröffentlichte Fassung."))
-    round_ = _recording_round(rounds, now)
+    if data.source.event_id is not None:  # the Werkstatt's round, if it covers this section
+        round_ = offline.event_round(session, data.source, offline.begun(rounds, now), now)
+    else:
+        round_ = _recording_round(rounds, now)
     if round_ is None:
         raise Conflict(_("Zu diesem Abschnitt gibt es keine begonnene Beteiligungsrunde, der der Beitrag "
                          "zugeordnet werden kann."))
@@ -507,10 +514,52 @@ def erase_person(session: Session, user: User, erase_texts: bool) -> None:
 
 
 def record_form(session: Session, *, section_id: int, user: User | None) -> tuple:
-    """The section, its current version and its paragraphs for the recording form (403 for everyone but the
-    project lead and facilitators, 404 for unknown or unpublished sections)."""
+    """The section, its current version, its paragraphs and the Werkstätten of the begun rounds covering it for
+    the recording form (403 for everyone but the project lead and facilitators, 404 for unknown or unpublished
+    sections)."""
     refusal = offline.record_refusal(user)
     if refusal:
         raise refusal
-    section, version = section_and_current_version(session, section_id=section_id)
-    return section, version, sources.paragraphs(session, version.id)
+    section, version, rounds = sources.section_for_posting(session, section_id)
+    if version is None:
+        raise NotFound(_("Dieser Abschnitt ist noch nicht veröffentlicht."))
+    now = utcnow()
+    events = offline.recording_events(session, [r.id for r in offline.begun(rounds, now)], now)
+    return section, version, sources.paragraphs(session, version.id), events
+
+
+# --- what was recorded from a Werkstatt ---------------------------------------------------------------
+
+@dataclass
+class FromEvent:
+    """The contributions recorded from one Werkstatt that are shown (not hidden, withdrawn or erased)."""
+
+    comments: list[tuple[Comment, str]]  # with their section's label
+    ideas: list[Idea]
+
+    @property
+    def total(self) -> int:
+        return len(self.comments) + len(self.ideas)
+
+
+def recorded_from_event(session: Session, event_id: int) -> FromEvent:
+    comments = session.exec(select(Comment).where(Comment.event_id == event_id, Comment.hidden_at.is_(None),
+                                                  Comment.withdrawn_at.is_(None), Comment.erased.is_(False))
+                            .order_by(Comment.created_at, Comment.id).limit(500)).all()
+    ideas = session.exec(select(Idea).where(Idea.event_id == event_id, Idea.hidden_at.is_(None),
+                                            Idea.withdrawn_at.is_(None))
+                         .order_by(Idea.created_at, Idea.id).limit(500)).all()
+    labels = ideas_service.section_labels(session, {c.section_id for c in comments if c.section_id}) \
+        if comments else {}
+    return FromEvent(comments=[(c, labels.get(c.section_id, "")) for c in comments], ideas=list(ideas))
+
+
+def recording_event(session: Session, event_id: str) -> tuple[int, str] | None:
+    """(id, "Titel – Ostheim, 12.03.2026") of the Werkstatt a recorder starts from; None for an unknown one."""
+    if not event_id:
+        return None
+    event = session.get(Event, int(event_id))
+    if event is None:
+        return None
+    day = event.starts_at.astimezone(BERLIN).strftime("%d.%m.%Y")
+    return event.id, f"{event.title} – {offline.event_place(session, event)}, {day}"

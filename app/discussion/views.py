@@ -75,6 +75,7 @@ class Author:
     organisation: str | None
     role: str
     source: str = ""  # recorded from outside the platform: the marker ("aus der Werkstatt „Ostheim“ am 12.03.2026")
+    source_href: str = ""  # recorded from a Werkstatt of the platform: its page
 
 
 @dataclass(slots=True)
@@ -158,7 +159,7 @@ _AMENDMENT = (_C.amendment, _C.proposed_text, _C.base_text, _C.adopted_at)
 def _shown_select(viewer: bool, *extra):
     """Comments with their version's number, their author and (viewer=True) the viewer's vote on each."""
     mine = _V.value if viewer else null()
-    query = (select(*_COLUMNS, mine, *_AMENDMENT, *extra).select_from(Comment.__table__)
+    query = (select(*_COLUMNS, mine, *_AMENDMENT, _C.event_id, *extra).select_from(Comment.__table__)
              .outerjoin(SectionVersion.__table__, _SV.id == _C.section_version_id)
              .outerjoin(User.__table__, _U.id == _C.author_id))
     if viewer:
@@ -168,7 +169,8 @@ def _shown_select(viewer: bool, *extra):
 
 def _row(r) -> ShownComment:
     if r[24] is not None:  # recorded on behalf of someone outside the platform: the author as given
-        author = Author(r[9], r[27] or "", None, "", offline.marker(_Recorded(r[24], r[25], r[26])))
+        recorded = _Recorded(r[24], r[25], r[26], r[33])
+        author = Author(r[9], r[27] or "", None, "", offline.marker(recorded), offline.event_url(recorded))
     else:
         author = Author(r[9], r[21], r[22], r[23]) if r[21] is not None else None
     return ShownComment(*r[:20], version_number=r[20], author=author, mine=r[28], amendment=r[29],
@@ -180,6 +182,7 @@ class _Recorded:
     source: str
     source_label: str | None
     source_date: object
+    event_id: int | None
 
 
 def _filters(params_shape: tuple) -> list:

@@ -1,6 +1,7 @@
 """HTML pages of Werkstätten: the list, an event with registration, the lead's forms and sign-in sheet, the
 minutes with attachments; the calendar feeds; extensions for the round's and the Quartier pages."""
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
@@ -28,6 +29,9 @@ Lead = Annotated[User, Depends(require_roles(Role.lead, Role.admin))]
 FLAGS = ("step_free", "induction_loop", "interpreting", "childcare")
 NEEDS = ("sign_language", "barrier_free_seat", "childcare")
 ICS = "text/calendar; charset=utf-8"
+# What later domains show on an event's page (app/wiring.py): (request, session, event) → safe HTML, or "" (the
+# discussion: the contributions recorded from the Werkstatt and, for recorders, the way to record more).
+EVENT_EXTENSIONS: list[Callable[..., str]] = []
 
 
 def _labels() -> dict:
@@ -136,7 +140,8 @@ def event_detail(request: Request, event_id: int, session: SessionDep):
         "open_for_registration": event.registration_open and not event.cancelled and event.starts_at > utcnow(),
         "minutes_html": markdown(event.minutes) if event.minutes else "",
         "attachments": service.attachments(session, event.id), "needs": service.needs_of(mine) if mine else [],
-        "values": {"name": user.display_name if user else ""}, "errors": {}, **_labels()})
+        "values": {"name": user.display_name if user else ""}, "errors": {}, **_labels(),
+        "extensions": [extension(request, session, event) for extension in EVENT_EXTENSIONS]})
 
 
 @router.post("/werkstaetten/{event_id}/anmelden", name="event_register")

@@ -119,10 +119,7 @@ def _day(item) -> date:
 
 
 def _source(item) -> str:
-    if not item.source:
-        return _("online")
-    label = offline.kind_label(item.source)
-    return f"{label}: {item.source_label}" if item.source_label else label
+    return offline.source_text(item)
 
 
 def _text(value) -> str:

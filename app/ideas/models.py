@@ -76,6 +76,9 @@ class Idea(SQLModel, table=True):
     given_author: str | None = Field(default=None, max_length=160)
     recorded_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("user_account.id"), nullable=True))
+    # Recorded from a Werkstatt of the platform: the event (source "werkstatt"; label and day are the event's).
+    event_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("event.id"), nullable=True, index=True))
 
 
 class IdeaStatusChange(SQLModel, table=True):

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.errors import DomainError
-from app.ideas import policy, service
+from app.ideas import offline, policy, service
 from app.ideas.models import OPEN_STATUSES, Idea
 from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaEditIn, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
@@ -159,6 +159,49 @@ def new_idea(request: Request, session: SessionDep, user: OptionalUser, bezirk: 
     return _form(request, session, user, values={"quarter_id": stadtteil[:10]}, bezirk=bezirk[:80])
 
 
+# --- ideas recorded from outside the platform (lead, facilitators) ---------------------------------
+
+def _record_form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
+                 message: str = "", status_code: int = 200):
+    ctx = service.record_form_context(session, user=user)
+    return render(request, "ideas/record.html", {
+        **ctx, "values": values, "errors": errors or {}, "message": message, "title_max": TITLE_MAX,
+        "body_max": BODY_MAX, "sources": [(k, _(v)) for k, v in offline.SOURCE_LABELS.items() if k != offline.ONLINE]},
+        status_code=status_code)
+
+
+@router.get("/ideen/erfassen", name="idea_record")
+def record_idea_form(request: Request, session: SessionDep, user: CurrentUser, werkstatt: str = ""):
+    """The form in which the lead or a facilitator records an idea for a Stadtteil from a Werkstatt, a letter, an
+    e-mail, a call or an information stand, on behalf of the participants (`?werkstatt=<id>`: from that event)."""
+    values = {"source_kind": "werkstatt", **service.recording_event_defaults(session, werkstatt)}
+    return _record_form(request, session, user, values=values)
+
+
+@router.post("/ideen/erfassen")
+def record_idea(request: Request, session: SessionDep, user: CurrentUser, title: str = Form(""),
+                body: str = Form(""), category: str = Form(""), quarter_id: str = Form(""),
+                section_id: str = Form(""), source_kind: str = Form(""), event_id: str = Form(""),
+                source_label: str = Form(""), source_date: str = Form(""), source_author: str = Form("")):
+    values = {"title": title, "body": body, "category": category, "quarter_id": quarter_id, "section_id": section_id,
+              "source_kind": source_kind, "event_id": event_id, "source_label": source_label,
+              "source_date": source_date, "source_author": source_author}
+    try:
+        data = parse(IdeaIn, {"title": title, "body": body, "category": category, "quarter_id": quarter_id or None,
+                              "section_id": section_id or None, "source": {
+                                  "kind": source_kind, "event_id": event_id or None, "label": source_label,
+                                  "date": source_date or None, "author": source_author}})
+        idea = service.create_idea(session, actor=user, data=data)
+    except DomainError as exc:
+        if exc.status in (401, 403):
+            raise
+        errors = {field.replace(".", "_"): text for field, text in exc.errors}
+        return _record_form(request, session, user, values=values, errors=errors, message=exc.message,
+                            status_code=exc.status)
+    return redirect(f"/ideen/{idea.id}", flash=_("Die Idee ist erfasst: {source}.").format(
+        source=offline.marker(idea)))
+
+
 def _number(value: str) -> float | str | None:
     value = value.strip().replace(",", ".")
     if not value:
@@ -214,7 +257,8 @@ def _detail_context(request: Request, session: Session, idea_id: int, user: User
            "may_edit": policy.may_edit_idea(user, detail.idea),
            "may_withdraw": policy.may_withdraw_idea(user, detail.idea),
            "withdrawn_title": _(service.WITHDRAWN_TITLE), "withdrawn_text": _(service.WITHDRAWN_TEXT),
-           "values": {}, "errors": {}, "place_map": place_map(detail)}
+           "values": {}, "errors": {}, "place_map": place_map(detail),
+           "source_marker": offline.marker(detail.idea), "source_href": offline.event_url(detail.idea)}
     for extension in IDEA_EXTENSIONS:
         ctx.update(extension(request, session, detail.idea, user))
     return ctx

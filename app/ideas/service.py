@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.db import utcnow
 from app.documents.models import Section
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.events.models import Event
 from app.ideas import notify, offline, policy
 from app.ideas.browse import (  # noqa: F401 - re-exported for pages, API and other domains
     CATEGORY_LABELS,
@@ -136,7 +137,12 @@ def create_idea(session: Session, *, actor: User, data: IdeaIn) -> Idea:
         refusal = offline.record_refusal(actor)
         if refusal:
             raise refusal
-        round_ = _recording_round(session)
+        if data.source.event_id is not None:  # the Werkstatt's round, if ideas may be recorded in it
+            now = utcnow()
+            begun = offline.begun(rounds_service.rounds_for_ideas(session), now)
+            round_ = offline.event_round(session, data.source, begun, now)
+        else:
+            round_ = _recording_round(session)
         if round_ is None:
             raise Conflict(_("Es gibt keine begonnene Beteiligungsrunde, der die Idee zugeordnet werden kann."))
         state = SubmissionState(round_, None, True, "")
@@ -357,3 +363,25 @@ def form_context(session: Session, *, user: User | None) -> dict:
     """What the submission form needs: whether it is open, the places, categories and sections."""
     return {"state": submission_state(session, user=user), "choices": filter_choices(session),
             "sections": section_choices(session)}
+
+
+def record_form_context(session: Session, *, user: User | None) -> dict:
+    """What the form for recording an idea from outside the platform needs (403 for everyone but the project lead
+    and facilitators): the round it goes into, the Werkstätten of the rounds of ideas to choose from, the places,
+    categories and sections."""
+    refusal = offline.record_refusal(user)
+    if refusal:
+        raise refusal
+    now = utcnow()
+    begun = offline.begun(rounds_service.rounds_for_ideas(session), now)
+    return {"round": _recording_round(session), "events": offline.recording_events(session, [r.id for r in begun], now),
+            "choices": filter_choices(session), "sections": section_choices(session)}
+
+
+def recording_event_defaults(session: Session, event_id: str) -> dict:
+    """Form values for recording from one Werkstatt (`?werkstatt=<id>` on the event page's link): the event and
+    its Stadtteil; nothing for an unknown id."""
+    event = session.get(Event, int(event_id)) if event_id.isdigit() and len(event_id) < 10 else None
+    if event is None:
+        return {}
+    return {"source_kind": "werkstatt", "event_id": str(event.id), "quarter_id": str(event.quarter_id or "")}

@@ -14,6 +14,7 @@ from app.accounts.models import ORGANISATION_KIND_LABELS, ROLE_LABELS, User
 from app.discussion.models import Comment
 from app.documents import service as documents
 from app.documents.models import Paragraph, SectionVersion
+from app.events.models import Event
 from app.exports.abwaegung import neutralise
 from app.ideas import offline
 from app.ideas import service as ideas_service
@@ -193,6 +194,26 @@ def _sources(session: Session, round_id: int | None) -> list[tuple[str, str, int
     return [(k, _(v), counts.get(k, 0)) for k, v in offline.SOURCE_LABELS.items()]
 
 
+def _events(session: Session, round_id: int | None) -> list[tuple[str, str, int]]:
+    """Beiträge nach Werkstatt: the contributions recorded from each Werkstatt of the platform (those with any),
+    then those from a Werkstatt given only by name (recorded before events were chosen, or held elsewhere)."""
+    counts: dict[int | None, int] = {}
+    for model, where in ((Comment, _comment_where(round_id)), (Idea, _idea_where(round_id))):
+        query = (select(model.event_id, func.count()).where(*where, model.source == offline.Source.werkstatt.value)
+                 .group_by(model.event_id))
+        for event_id, n in session.exec(query).all():
+            counts[event_id] = counts.get(event_id, 0) + n
+    ids = [i for i in counts if i is not None]
+    events = session.exec(select(Event).where(col(Event.id).in_(ids))
+                          .order_by(Event.starts_at, Event.id)).all() if ids else []
+    rows = [(str(e.id), _("{title} ({place}, {day})").format(
+        title=e.title, place=offline.event_place(session, e), day=e.starts_at.astimezone(BERLIN).strftime("%d.%m.%Y")),
+        counts[e.id]) for e in events]
+    if counts.get(None):
+        rows.append(("", _("Werkstatt ohne Termin auf der Plattform"), counts[None]))
+    return rows
+
+
 def district_counts(session: Session, round_id: int | None) -> dict[int, int]:
     return dict(session.exec(select(Quarter.district_id, func.count()).join(Idea, Idea.quarter_id == Quarter.id)
                              .where(*_idea_where(round_id)).group_by(Quarter.district_id)).all())
@@ -221,6 +242,9 @@ def participation(session: Session, *, round_id: int | None = None) -> Report:
               _("Kommentare und Ideen: online eingereicht, oder aus Werkstätten, Briefen, E-Mails, Telefonaten und "
                 "Infoständen von der Projektleitung oder der Moderation vor Ort erfasst."),
               _sources(session, round_id), unit),
+        chart("by_event", _("Beiträge nach Werkstatt"),
+              _("Kommentare und Ideen, die die Projektleitung oder die Moderation vor Ort aus einer Werkstatt "
+                "erfasst hat, nach der Werkstatt."), _events(session, round_id), unit),
         chart("by_organisation_kind", _("Beiträge nach Art der Organisation"),
               _("Kommentare und Ideen, nach der Art der Organisation der Expert*innen; ohne Angabe: Bürger*innen "
                 "und Personen ohne Organisation."),
