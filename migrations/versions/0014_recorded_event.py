@@ -3,7 +3,7 @@
 The source "werkstatt" was a free-text label; now the recorder chooses the Werkstatt of the round and the
 contribution keeps a reference to it (nullable: letters, calls, stands and older records have none).
 
-Revision ID: h4
+Revision ID: 0014
 Revises: 0013
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "h4"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
