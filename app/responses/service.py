@@ -205,7 +205,7 @@ def respond(session: Session, *, actor: User | None, kind: str, target_id: int, 
     target = answerable(session, kind, target_id)
     check_version(session, target, data.version_id)
     response = publish_response(session, actor_id=actor.id, target=target, status=data.status.value, text=data.text,
-                                version_id=data.version_id, now=now)
+                                version_id=data.version_id, now=now, summary="direkte Antwort")
     if response is None:
         return current(session, kind=kind, target_id=target_id)
     commit(session)
@@ -227,7 +227,7 @@ def publish_response(session: Session, *, actor_id: int | None, target: Target, 
                      author_id=actor_id, now=now)
     if response is None:
         return None
-    how = summary or f"Fassung {response.revision}"
+    how = f"{summary}, Revision {response.revision}" if summary else f"Revision {response.revision}"
     if not approved:
         audit.record(session, actor_id=actor_id, action="response.draft", target_type=target.kind,
                      target_id=target.id, summary=f"Entwurf ({status}), in einem Schritt freigegeben und "

@@ -20,7 +20,7 @@ REFINE_LIMIT = 3000  # larger components are kept as they are (average linkage i
 BLOCK = 2000
 TOP_TERMS = 8        # terms per text that find the candidate pairs
 CANDIDATE_SHARE = 0.5  # a candidate's similarity over its top terms alone must reach this share of the threshold
-EXACT_LIMIT = 2000   # up to this many texts every pair is compared in full (no candidate step: it missed short
+EXACT_LIMIT = 1000   # up to this many texts every pair is compared in full (no candidate step: it missed short
                      # near-duplicates whose shared words tie with others for the top terms, e.g. in the demo data)
 MAX_TERMS = 5
 
