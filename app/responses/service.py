@@ -303,8 +303,8 @@ def on_version_published(session: Session, version: SectionVersion, addresses: l
         target = Target("comment", comment.id, comment=comment)
         previous = current(session, kind="comment", target_id=comment.id)
         if previous is None:
-            status, text = ResponseStatus.accepted.value, f"Aufgenommen in Fassung {version.number}: " \
-                f"{version.change_summary}".strip()
+            status = ResponseStatus.accepted.value
+            text = f"Aufgenommen in Fassung {version.number}: {version.change_summary}".strip()
         elif previous.status in (ResponseStatus.accepted.value, ResponseStatus.partly.value):
             status, text = previous.status, previous.text
         else:
