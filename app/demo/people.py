@@ -252,6 +252,43 @@ EXPERT_COMMENTS = [
             "werden sie auch vor der Auswahl der Quartiere angehört?"
         ),
     },
+    # Near-duplicates (the similar groups of the workbench have something to find, issue 16): three more
+    # experts raise the same point about Familienzentren, one more the staffing of the Quartiersmanagement.
+    {
+        "section_title": "Familienzentren und Frühe Hilfen",
+        "alignment": "objection",
+        "body": (
+            "Auch aus Sicht der Frühen Hilfen ist ein Familienzentrum je Stadtbezirk zu wenig. Die Zahl der "
+            "Familienzentren sollte sich an der Zahl der Kinder unter sechs Jahren und an der sozialen Lage "
+            "im Bezirk orientieren."
+        ),
+    },
+    {
+        "section_title": "Familienzentren und Frühe Hilfen",
+        "alignment": "note",
+        "body": (
+            "Wir schließen uns an: Ein einziges Familienzentrum pro Stadtbezirk reicht in großen Bezirken "
+            "nicht. Bitte verteilen Sie die Familienzentren nach der Zahl der Kinder unter sechs Jahren und "
+            "nach der sozialen Lage der Quartiere."
+        ),
+    },
+    {
+        "section_title": "Familienzentren und Frühe Hilfen",
+        "alignment": "objection",
+        "body": (
+            "In Bad Cannstatt und Zuffenhausen leben so viele Familien mit kleinen Kindern, dass ein "
+            "Familienzentrum je Stadtbezirk in großen Bezirken nicht ausreicht. Die Zahl der Familienzentren "
+            "sollte sich an der Zahl der Kinder unter sechs Jahren und an der sozialen Lage orientieren."
+        ),
+    },
+    {
+        "section_title": "Quartiersmanagement und Netzwerke",
+        "alignment": "objection",
+        "body": (
+            "Eine einzige Vollzeitstelle für das Quartiersmanagement ist in Großwohnsiedlungen zu knapp "
+            "bemessen. Die Ausstattung sollte sich an der Einwohnerzahl und am Sozialmonitoring orientieren."
+        ),
+    },
 ]
 
 IDEAS = [
@@ -455,5 +492,44 @@ IDEAS = [
         ),
         "category": "kinder_jugend_familie",
         "quarter_number": 741,
+    },
+    # Near-duplicates (the similar groups of the workbench have something to find, issue 16): more residents
+    # ask for benches and shade in Heslach, one more for a youth meeting place at weekends in Rot.
+    {
+        "title": "Mehr schattige Bänke in Heslach",
+        "body": (
+            "Im Sommer ist der Weg zum Einkaufen in Heslach für ältere Menschen anstrengend, weil es kaum "
+            "schattige Bänke gibt. Wir wünschen uns mehr Bänke unter Bäumen entlang der Hauptwege, damit man "
+            "unterwegs ausruhen kann."
+        ),
+        "category": "gesundheit",
+        "quarter_number": 165,
+    },
+    {
+        "title": "Bänke und Bäume für den Bihlplatz in Heslach",
+        "body": (
+            "Der Bihlplatz in Heslach heizt sich im Sommer stark auf. Mehr Bäume und schattige Bänke würden "
+            "den Platz für ältere Menschen und Kinder wieder nutzbar machen."
+        ),
+        "category": "gesundheit",
+        "quarter_number": 165,
+    },
+    {
+        "title": "Schattige Sitzplätze für Ältere in Heslach",
+        "body": (
+            "Für ältere Menschen in Heslach sind die Wege im Sommer lang und heiß. Wir wünschen uns schattige "
+            "Bänke und Bäume an den Hauptwegen, damit man unterwegs im Schatten ausruhen kann."
+        ),
+        "category": "gesundheit",
+        "quarter_number": 165,
+    },
+    {
+        "title": "Treffpunkt für Jugendliche am Wochenende in Rot",
+        "body": (
+            "Die Jugendlichen in Rot wissen am Wochenende nicht, wohin. Ein offener Jugendtreff, der auch am "
+            "Freitagabend und am Wochenende geöffnet hat, wäre ein Ort für sie; sie sollten ihn mitgestalten."
+        ),
+        "category": "kinder_jugend_familie",
+        "quarter_number": 881,
     },
 ]

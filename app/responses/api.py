@@ -48,7 +48,7 @@ def _get(kind: str):
 
 for _kind, _path in (("comment", "/comments/{target_id}/response"), ("idea", "/ideas/{target_id}/response")):
     router.add_api_route(_path, _put(_kind), methods=["PUT"], response_model=ResponseOut,
-                         summary=f"Set the Stellungnahme of a {_kind} (lead)")
+                         summary=f"Answer a {_kind} in one step: draft, approve and publish (lead; tells the author)")
     router.add_api_route(_path, _get(_kind), methods=["GET"], response_model=ResponseOut,
                          summary=f"The current Stellungnahme of a {_kind} with its history")
 

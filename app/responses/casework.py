@@ -3,7 +3,8 @@ and answers moved through draft → approved → published.
 
 Everything here is the leads' internal work: only `unit_names` (the Zuständigkeit column of the Abwägungstabelle)
 leaves it. Publishing an approved draft goes through the same path as every official response
-(`service.publish_response`), which makes it the current, public Stellungnahme and tells the author.
+(`service.publish_response`, the one answer workflow), which makes it the current, public Stellungnahme, tells the
+author and clears the draft.
 """
 
 from collections.abc import Iterable
@@ -336,13 +337,9 @@ def publish(session: Session, *, actor: User | None, items: list[tuple[str, int]
             row = _drafted(session, kind, target_id, (DraftState.approved.value,))
             target = service.answerable(session, kind, target_id)
             service.check_version(session, target, row.draft_version_id)
-            service.publish_response(session, actor=actor, target=target, status=row.draft_status,
+            service.publish_response(session, actor_id=actor.id, target=target, status=row.draft_status,
                                      text=row.draft_text, version_id=row.draft_version_id, now=now,
-                                     summary="freigegebener Entwurf veröffentlicht")
-            row.draft_state = row.draft_status = row.draft_text = None
-            row.draft_version_id = row.drafted_by_id = row.approved_by_id = None
-            row.updated_at = now
-            session.add(row)
+                                     summary="freigegebener Entwurf veröffentlicht", approved=True)
             published += 1
     except DomainError:
         session.rollback()
@@ -545,6 +542,7 @@ class CaseView:
     notes: list[dict]
     units: list[Unit]
     leads: list[User]
+    history: list[dict]
 
     @property
     def kind(self) -> str:
@@ -587,7 +585,25 @@ def case_view(session: Session, *, viewer: User | None, round_id: int, slug: str
     case = case_map(session, **{f"{kind}_ids": [target_id]}).get((kind, target_id))
     return CaseView(round_id=round_id, contribution=contribution, case=case,
                     notes=[note_out(session, n) for n in notes(session, viewer=viewer, kind=kind, target_id=target_id)],
-                    units=list_units(session), leads=leads(session))
+                    units=list_units(session), leads=leads(session), history=history(session, kind=kind,
+                                                                                      target_id=target_id))
+
+
+HISTORY_ACTIONS = ("casework.assign", "note.add", "response.draft", "response.approve", "response.set", "idea.status")
+DETAILED = ("response.draft", "response.approve", "response.set")
+
+
+def history(session: Session, *, kind: str, target_id: int) -> list[dict]:
+    """The contribution's casework history, oldest first, from the audit log: assignments, notes (never their
+    text), and every answer's steps draft → approved → published (a direct answer records all three at once)."""
+    entries = session.exec(select(audit.AuditEntry).where(
+        audit.AuditEntry.target_type == kind, audit.AuditEntry.target_id == target_id,
+        col(audit.AuditEntry.action).in_(HISTORY_ACTIONS)).order_by(col(audit.AuditEntry.id))).all()
+    ids = {e.actor_id for e in entries if e.actor_id}
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()} if ids else {}
+    return [{"at": e.created_at, "action": e.action, "label": audit.ACTION_LABELS[e.action],
+             "who": service.author_label(people.get(e.actor_id)) if e.actor_id else "",
+             "detail": e.summary if e.action in DETAILED else ""} for e in entries]
 
 
 def optional_id(value: str, field_name: str) -> int | None:

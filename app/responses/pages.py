@@ -75,7 +75,8 @@ def workbench_answer(request: Request, round_id: int, lead: Lead, session: Sessi
             "selected": set(items)}, status_code=exc.status)
     query = back[:1000] if back.startswith("?") else ""
     return redirect(f"/runden/{round_id}/abwaegung{query}#fortschritt", flash=ngettext(
-        "%(num)d Stellungnahme gespeichert.", "%(num)d Stellungnahmen gespeichert.", changed) % {"num": changed})
+        "%(num)d Stellungnahme freigegeben und veröffentlicht.",
+        "%(num)d Stellungnahmen freigegeben und veröffentlicht.", changed) % {"num": changed})
 
 
 # --- one contribution ----------------------------------------------------------------------------
@@ -96,7 +97,8 @@ def _answer(request: Request, session: Session, kind: str, target_id: int, user:
             "view": view, "status_labels": STATUS_LABELS, "values": values, "errors": dict(exc.errors),
             "message": exc.message}, status_code=exc.status)
     path = "beitraege" if kind == "comment" else "ideen"
-    return redirect(f"/{path}/{target_id}/stellungnahme", flash=_("Die Stellungnahme ist gespeichert."))
+    return redirect(f"/{path}/{target_id}/stellungnahme",
+                    flash=_("Die Stellungnahme ist freigegeben und veröffentlicht."))
 
 
 @router.get("/beitraege/{comment_id}/stellungnahme", name="comment_response")

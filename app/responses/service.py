@@ -26,7 +26,7 @@ from app.ideas import offline
 from app.ideas import service as ideas_service
 from app.ideas.models import RESPONSE_TO_STATUS, Idea
 from app.responses import notify, policy
-from app.responses.models import STATUS_LABELS, Response, ResponseStatus
+from app.responses.models import STATUS_LABELS, Casework, Response, ResponseStatus
 from app.responses.schemas import ResponseIn
 from app.validation import is_number
 from app.web import i18n
@@ -135,8 +135,8 @@ def _idea_follows(session: Session, target: Target, response: Response) -> None:
 
 def on_idea_final_status(session: Session, idea: Idea, status: str, text: str, actor: User, now: datetime) -> None:
     """A final status set on the idea (ideas.FINAL_STATUS_SET) is its Stellungnahme: a new current revision."""
-    _save(session, target=Target("idea", idea.id, idea=idea), status=status, text=text, version_id=None,
-          author_id=actor.id, now=now)
+    publish_response(session, actor_id=actor.id, target=Target("idea", idea.id, idea=idea), status=status, text=text,
+                     version_id=None, now=now, summary="Status der Idee", idea_follows=False)
 
 
 def check_version(session: Session, target: Target, version_id: int | None) -> SectionVersion | None:
@@ -204,27 +204,51 @@ def respond(session: Session, *, actor: User | None, kind: str, target_id: int, 
     now = now or utcnow()
     target = answerable(session, kind, target_id)
     check_version(session, target, data.version_id)
-    response = publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
-                                version_id=data.version_id, now=now)
+    response = publish_response(session, actor_id=actor.id, target=target, status=data.status.value, text=data.text,
+                                version_id=data.version_id, now=now, summary="direkte Antwort")
     if response is None:
         return current(session, kind=kind, target_id=target_id)
     commit(session)
     return response
 
 
-def publish_response(session: Session, *, actor: User, target: Target, status: str, text: str,
-                     version_id: int | None, now: datetime, summary: str = "") -> Response | None:
-    """Make a Stellungnahme public: a new current revision (None when it would change nothing), audited, and
-    the author told (by _save, app/responses/notify.py), in the caller's transaction. Every official response goes
-    through here: answered directly, answered together, or a published draft of the workbench."""
+def publish_response(session: Session, *, actor_id: int | None, target: Target, status: str, text: str,
+                     version_id: int | None, now: datetime, summary: str = "", approved: bool = False,
+                     idea_follows: bool = True) -> Response | None:
+    """The one answer workflow (README "One answer workflow"): an official response is a draft, approved by a lead,
+    then published; only publishing makes it public and tells the author (by _save, app/responses/notify.py).
+    Every path that answers comes here, in the caller's transaction. The workbench publishes a draft approved
+    earlier (`approved=True`). Every other path (an answer on the contribution's page or by `PUT .../response`, a
+    Sammelantwort, the import of the Abwägungstabelle, a version that takes up comments, an idea's final status) is
+    one explicit action of a lead that drafts, approves and publishes at once: the three steps are recorded in the
+    contribution's history (the audit log, shown on its casework page), and a pending workbench draft of it is
+    settled. None when it would change nothing (and then nothing is recorded)."""
     response = _save(session, target=target, status=status, text=text, version_id=version_id,
-                     author_id=actor.id, now=now)
+                     author_id=actor_id, now=now)
     if response is None:
         return None
-    _idea_follows(session, target, response)
-    audit.record(session, actor_id=actor.id, action="response.set", target_type=target.kind, target_id=target.id,
-                 summary=f"{status_label(status)} ({summary or f'Fassung {response.revision}'}): {text[:300]}")
+    how = f"{summary}, Revision {response.revision}" if summary else f"Revision {response.revision}"
+    if not approved:
+        audit.record(session, actor_id=actor_id, action="response.draft", target_type=target.kind,
+                     target_id=target.id, summary=f"Entwurf ({status}), in einem Schritt freigegeben und "
+                                                  f"veröffentlicht: {how}")
+        audit.record(session, actor_id=actor_id, action="response.approve", target_type=target.kind,
+                     target_id=target.id, summary=f"freigegeben ({how})")
+    _settle_draft(session, target)
+    if idea_follows:
+        _idea_follows(session, target, response)
+    audit.record(session, actor_id=actor_id, action="response.set", target_type=target.kind, target_id=target.id,
+                 summary=f"{status_label(status)} ({how}): {text[:300]}")
     return response
+
+
+def _settle_draft(session: Session, target: Target) -> None:
+    """A published answer leaves no draft behind in the workbench (what was pending is answered now)."""
+    column = Casework.comment_id if target.kind == "comment" else Casework.idea_id
+    session.exec(update(Casework).where(column == target.id, Casework.draft_state.is_not(None))
+                 .values(draft_state=None, draft_status=None, draft_text=None, draft_version_id=None,
+                         drafted_by_id=None, approved_by_id=None, updated_at=utcnow())
+                 .execution_options(synchronize_session="fetch"))
 
 
 def parse_items(values: Iterable[str]) -> list[tuple[str, int]]:
@@ -254,7 +278,7 @@ def respond_many(session: Session, *, actor: User | None, items: list[tuple[str,
         for kind, target_id in items:
             target = answerable(session, kind, target_id)
             check_version(session, target, data.version_id)
-            if publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
+            if publish_response(session, actor_id=actor.id, target=target, status=data.status.value, text=data.text,
                                 version_id=data.version_id, now=now, summary="Sammelantwort") is not None:
                 changed += 1
     except DomainError:
@@ -279,17 +303,14 @@ def on_version_published(session: Session, version: SectionVersion, addresses: l
         target = Target("comment", comment.id, comment=comment)
         previous = current(session, kind="comment", target_id=comment.id)
         if previous is None:
+            status = ResponseStatus.accepted.value
             text = f"Aufgenommen in Fassung {version.number}: {version.change_summary}".strip()
-            saved = _save(session, target=target, status=ResponseStatus.accepted.value, text=text,
-                          version_id=version.id, author_id=version.published_by_id, now=now)
         elif previous.status in (ResponseStatus.accepted.value, ResponseStatus.partly.value):
-            saved = _save(session, target=target, status=previous.status, text=previous.text,
-                          version_id=version.id, author_id=version.published_by_id, now=now)
+            status, text = previous.status, previous.text
         else:
             continue
-        if saved is not None:
-            audit.record(session, actor_id=version.published_by_id, action="response.set", target_type="comment",
-                         target_id=comment.id, summary=f"berücksichtigt in Fassung {version.number}")
+        publish_response(session, actor_id=version.published_by_id, target=target, status=status, text=text,
+                         version_id=version.id, now=now, summary=f"berücksichtigt in Fassung {version.number}")
 
 
 
@@ -524,7 +545,7 @@ def respond_each(session: Session, *, actor: User | None, items: list[tuple[str,
         for kind, target_id, data in items:
             target = answerable(session, kind, target_id)
             check_version(session, target, data.version_id)
-            if publish_response(session, actor=actor, target=target, status=data.status.value, text=data.text,
+            if publish_response(session, actor_id=actor.id, target=target, status=data.status.value, text=data.text,
                                 version_id=data.version_id, now=now, summary=summary) is not None:
                 changed += 1
     except DomainError:

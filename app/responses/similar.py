@@ -20,6 +20,8 @@ REFINE_LIMIT = 3000  # larger components are kept as they are (average linkage i
 BLOCK = 2000
 TOP_TERMS = 8        # terms per text that find the candidate pairs
 CANDIDATE_SHARE = 0.5  # a candidate's similarity over its top terms alone must reach this share of the threshold
+EXACT_LIMIT = 1000   # up to this many texts every pair is compared in full (no candidate step: it missed short
+                     # near-duplicates whose shared words tie with others for the top terms, e.g. in the demo data)
 MAX_TERMS = 5
 
 # German stop words (articles, pronouns, particles, auxiliaries) and words every contribution here uses.
@@ -71,7 +73,7 @@ def _top_terms(matrix, k: int):
 
 def _similar_pairs(matrix, threshold: float, block: int) -> tuple[list[int], list[int]]:
     """Pairs (i < j) of rows whose cosine similarity reaches the threshold (rows are L2-normed)."""
-    top = _top_terms(matrix, TOP_TERMS)
+    top = matrix if matrix.shape[0] <= EXACT_LIMIT else _top_terms(matrix, TOP_TERMS)
     top_t = top.T.tocsc()
     rows: list[int] = []
     cols: list[int] = []

@@ -1,9 +1,13 @@
-"""In Chromium: the printed Abwägungstabelle is A4 landscape and every column fits on the page; a contribution
-recorded at a Werkstatt shows its source there; the lead's page with the import form is axe-clean."""
+"""In Chromium: the printed Abwägungstabelle is A4 landscape and every column fits on the page; the PDF's text
+(read with pypdf) holds every column header and the contributions' numbers and texts; a contribution recorded at a
+Werkstatt shows its source there; the lead's page with the import form is axe-clean."""
 
+import io
 import re
+import unicodedata
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from app.exports import abwaegung
 from tests.browser.fixtures import browser_login
@@ -37,8 +41,8 @@ def test_printed_table_fits_a4_landscape_with_every_column(client, page, axe):
                    "author": "Teilnehmerin der Werkstatt Ostheim"}})
     assert r.status_code == 201, r.text
     recorded = r.json()
-    world.comment(body="Eine Anmerkung mit einem sehr langen Wort: Quartiersentwicklungsrahmenkonzeption.")
-    world.idea()
+    plain = world.comment(body="Eine Anmerkung mit einem sehr langen Wort: Quartiersentwicklungsrahmenkonzeption.")
+    idea = world.idea()
     world.respond("comment", recorded["id"], status="partly", text="Abendöffnung prüfen wir mit den Trägern. " * 5)
 
     browser_login(page, world.lead)
@@ -59,7 +63,33 @@ def test_printed_table_fits_a4_landscape_with_every_column(client, page, axe):
 
     pdf = page.pdf(prefer_css_page_size=True, print_background=False)
     assert pdf.startswith(b"%PDF")
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
-    assert boxes, "no page in the PDF"
-    for width, height in boxes:  # A4 landscape: 842 × 595 points
-        assert abs(float(width) - 841.9) < 2 and abs(float(height) - 595.3) < 2, (width, height)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.pages, "no page in the PDF"
+    for sheet in reader.pages:  # A4 landscape: 842 × 595 points
+        width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2, (width, height)
+    # the words as printed, whatever the line breaks in the narrow columns; rows are drawn one after another
+    text = _squeezed("\n".join(sheet.extract_text() for sheet in reader.pages))
+    first = _squeezed(reader.pages[0].extract_text())
+    for header in abwaegung.COLUMNS:
+        assert _squeezed(header) in first, f"column {header!r} missing on the first printed page"
+    _in_order(text, *abwaegung.COLUMNS,
+              f"{recorded['id']} 1.1 Anlass und Auftrag", "Die Treffpunkte sollen auch abends offen sein", "Einwand",
+              "Teilnehmerin der Werkstatt Ostheim", "Werkstatt: Ostheim", "12.03.2026",
+              "Abendöffnung prüfen wir mit den Trägern", "teilweise berücksichtigt",
+              f"{plain['id']} 1.1 Anlass und Auftrag", "Quartiersentwicklungsrahmenkonzeption", "Hinweis",
+              "Caritas Stuttgart", f"Idee {idea['id']} Idee", "Ein Treffpunkt für alle")
+
+
+def _squeezed(text: str) -> str:
+    """Without whitespace, ligatures (ﬀ) spelt out, and without a hyphen Chromium may add where it breaks a word."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", re.sub(r"(?<=[a-zäöüß])-\s*\n(?=[a-zäöüß])", "", text))
+
+
+def _in_order(text: str, *needles: str) -> None:
+    at = 0
+    for needle in needles:
+        found = text.find(_squeezed(needle), at)
+        assert found >= 0, f"{needle!r} missing in the printed PDF (after position {at}): {text[at:at + 300]}"
+        at = found + len(_squeezed(needle))

@@ -30,8 +30,8 @@ def test_lead_answers_publishes_downloads_and_moderator_hides(client, page, axe)
         page.get_by_label(f"Kommentar #{c['id']} auswählen").check()
     page.get_by_label("teilweise berücksichtigt").check()
     page.get_by_role("textbox", name=re.compile("^Stellungnahme")).fill("Treffpunkte für alle nehmen wir auf.")
-    page.get_by_role("button", name="Stellungnahme für die Auswahl speichern").click()
-    expect(page.locator(".flash")).to_contain_text("3 Stellungnahmen gespeichert.")
+    page.get_by_role("button", name="Stellungnahme für die Auswahl freigeben und veröffentlichen").click()
+    expect(page.locator(".flash")).to_contain_text("3 Stellungnahmen freigegeben und veröffentlicht.")
     expect(page.get_by_role("status").last).to_contain_text("3 von 5 Beiträgen beantwortet")
     assert axe(page) == []
 

@@ -53,7 +53,7 @@ def test_bulk_answer_answers_the_selection(client, world):
     assert r.status_code == 303, r.text
     assert r.headers["location"].startswith(f"/runden/{world.round_id}/abwaegung?state=open")
     text = _text(client.get(f"/runden/{world.round_id}/abwaegung").text)
-    assert "2 von 3 Beiträgen beantwortet" in text and "2 Stellungnahmen gespeichert." in text
+    assert "2 von 3 Beiträgen beantwortet" in text and "2 Stellungnahmen freigegeben und veröffentlicht." in text
     assert client.get(f"/api/v1/comments/{b['id']}/response").json()["status"] == "partly"
     assert client.get(f"/api/v1/comments/{c['id']}/response").status_code == 404
 
@@ -78,10 +78,10 @@ def test_contribution_page_shows_response_and_history(client, world):
     public = _text(client.get(f"/beitraege/{c['id']}/stellungnahme").text)
     assert "berücksichtigt" in public and "Aufgenommen." in public
     assert "Frühere Fassungen der Stellungnahme" in public and "Wird geprüft." in public
-    assert "Stellungnahme speichern" not in public
+    assert "Stellungnahme freigeben und veröffentlichen" not in public
     login(client, world.lead)
     form = client.get(f"/beitraege/{c['id']}/stellungnahme").text
-    assert "Stellungnahme speichern" in form and 'value="accepted" checked' in form
+    assert "Stellungnahme freigeben und veröffentlichen" in form and 'value="accepted" checked' in form
     r = post_form(client, f"/beitraege/{c['id']}/stellungnahme", {"status": "rejected", "text": "Doch nicht."})
     assert r.status_code == 303
     assert client.get(f"/api/v1/comments/{c['id']}/response").json()["revision"] == 3
