@@ -177,8 +177,8 @@ def test_register_confirm_submit_answered_seen_in_mine_and_mail_log(dev_server, 
     _checked(boss, narrow, axe, seen)
     boss.get_by_label("teilweise berücksichtigt").check()
     boss.get_by_role("textbox", name=re.compile("^Stellungnahme")).fill(ANSWER)
-    boss.get_by_role("button", name="Stellungnahme speichern").click()
-    expect(boss.locator(".flash")).to_contain_text("Die Stellungnahme ist gespeichert.")
+    boss.get_by_role("button", name="Stellungnahme freigeben und veröffentlichen").click()
+    expect(boss.locator(".flash")).to_contain_text("Die Stellungnahme ist freigegeben und veröffentlicht.")
     expect(boss.locator(".official-response-text")).to_have_text(ANSWER)
     _checked(boss, narrow, axe, seen)
 

@@ -119,8 +119,8 @@ def test_werkstatt_from_registration_to_the_abwaegungstabelle(client, browser, l
         expect(page.get_by_text(marker).first).to_be_visible()
         page.get_by_label("teilweise berücksichtigt").check()
         page.get_by_role("textbox", name=re.compile("^Stellungnahme")).fill("Längere Öffnungszeiten prüfen wir.")
-        page.get_by_role("button", name=re.compile("speichern")).click()
-        expect(page.locator(".flash")).to_contain_text("gespeichert")
+        page.get_by_role("button", name="Stellungnahme freigeben und veröffentlichen").click()
+        expect(page.locator(".flash")).to_contain_text("veröffentlicht")
         page.goto(f"/runden/{world.round_id}/abwaegungstabelle")
         source = f"Werkstatt in Ostheim am {day:%d.%m.%Y}"
         row = page.locator("tr", has_text=SAID[0])
