@@ -41,6 +41,7 @@ class Tile:
     ink: str
     css_class: int
     fit: tuple[float | None, ...] = ()  # per line: a length the label is held to (see fit_lengths), or None
+    key: str = ""  # a short mark on the map (1, 2, …) that the key list beside it names
 
     @property
     def label(self) -> str:
@@ -85,11 +86,26 @@ class MapView:
     schematic_note: str = ""
     located: int = 0  # ideas drawn as points (in clusters or alone)
     counts: bool = True  # False: a locator map (the place of one idea), without counts and legend
+    inside: bool = False  # schematic tiles drawn inside a real outline (the Stadtteile of a Bezirk)
 
     @property
     def wide(self) -> bool:
-        """Wide schematic maps keep a legible size on small screens and scroll sideways; real maps always fit."""
-        return self.schematic and self.width > 480
+        """Wide tile maps keep a legible size on small screens and scroll sideways; maps with a real outline fit."""
+        return self.schematic and not self.outline and self.width > 480
+
+    @property
+    def keyed(self) -> bool:
+        """Tiles too small for names carry a number, named in a key list beside the map (always)."""
+        return self.inside
+
+    @property
+    def key_list(self) -> list[Tile]:
+        return sorted(self.tiles, key=lambda t: int(t.key or 0))
+
+    @property
+    def keyable(self) -> bool:
+        """Maps of many areas switch to numbers and the key list on narrow screens (names would be too small)."""
+        return len(self.tiles) > 1 and not self.wide
 
 
 def classes(max_count: int) -> list[tuple[int, int, int]]:
@@ -144,6 +160,7 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
           boundaries: bool | None = None, counts: bool = True) -> MapView:
     bands = classes(max((a.count for a in areas), default=0))
     tiles = []
+    keys = {a.id: str(i) for i, a in enumerate(sorted(areas, key=lambda a: a.id), start=1)}
     for area in areas:
         shape = layer.shapes.get(area.id)
         if shape is None:
@@ -152,17 +169,19 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
         fill, ink = PALETTE[k]
         lines = wrap(area.name, shape.width)
         tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
-                          lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width)))
+                          lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width),
+                          key=keys[area.id]))
     legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))] if counts else []
     for k, low, high in bands if counts else []:
         text = str(low) if low == high else _("{low} bis {high}").format(low=low, high=high)
         legend.append(LegendEntry(PALETTE[k][0], text))
-    real = not layer.schematic if boundaries is None else boundaries
+    real = (not layer.schematic or bool(layer.outline)) if boundaries is None else boundaries
     points = points or []
     return MapView(title=title, view_box=layer.view_box, tiles=tiles, legend=legend, schematic=layer.schematic,
                    total=sum(a.count for a in areas), width=layer.width, points=points, outline=layer.outline,
                    attribution=BOUNDARY_ATTRIBUTION if real else "", licence_url=LICENCE_URL if real else "",
-                   located=sum(p.count for p in points), counts=counts)
+                   located=sum(p.count for p in points), counts=counts,
+                   inside=layer.schematic and bool(layer.outline))
 
 
 def _luminance(hex_colour: str) -> float:
