@@ -6,6 +6,8 @@ It knows nothing about tiles or boundaries: it consumes {id: Shape(path, label p
 from dataclasses import dataclass, field
 from math import ceil
 
+from markupsafe import Markup, escape
+
 from app.quartiere.geometry import Layer
 from app.quartiere.reference import BOUNDARY_ATTRIBUTION, LICENCE_URL
 from app.web.i18n import gettext as _
@@ -99,6 +101,21 @@ class MapView:
         return self.inside
 
     @property
+    def points_svg(self) -> Markup:
+        """The points as SVG markup, written here in one pass: a template loop over 200 points with seven
+        escaped expressions each was a fifth of the overview's rendering time."""
+        parts = []
+        for p in self.points:
+            label = escape(p.label)
+            head = (f'<a href="{escape(p.href)}" class="qmap-point" aria-label="{label}">' if p.href else
+                    f'<g class="qmap-point" role="img" aria-label="{label}">')
+            count = (f'<text x="{p.x:g}" y="{round(p.y + 4, 1):g}" text-anchor="middle" aria-hidden="true">'
+                     f'{p.count}</text>' if p.count > 1 else "")
+            parts.append(f'{head}<title>{label}</title><circle cx="{p.x:g}" cy="{p.y:g}" r="{p.radius:g}"/>{count}'
+                         f'{"</a>" if p.href else "</g>"}')
+        return Markup("\n".join(parts))
+
+    @property
     def key_list(self) -> list[Tile]:
         return sorted(self.tiles, key=lambda t: int(t.key or 0))
 
@@ -168,7 +185,7 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
         k = class_of(area.count, bands)
         fill, ink = PALETTE[k]
         lines = wrap(area.name, shape.width)
-        tiles.append(Tile(area=area, path=shape.path, label_x=shape.label_x, label_y=shape.label_y,
+        tiles.append(Tile(area=area, path=Markup(shape.path), label_x=shape.label_x, label_y=shape.label_y,
                           lines=lines, fill=fill, ink=ink, css_class=k, fit=fit_lengths(lines, shape.width),
                           key=keys[area.id]))
     legend = [LegendEntry(PALETTE[0][0], _("keine Ideen"))] if counts else []
