@@ -93,6 +93,7 @@ def wire() -> None:
     ideas_pages.IDEA_EXTENSIONS[:] = [discussion_pages.idea_extension, responses_pages.idea_extension]
     rounds_pages.ROUND_EXTENSIONS[:] = [events_pages.round_extension]
     ideas_pages.QUARTIER_EXTENSIONS[:] = [events_pages.district_extension]
+    ideas_pages.MAP_VENUES[:] = [events_pages.map_venues]
     site_pages.HOME_PANELS[:] = [ideas_pages.newest_ideas_panel, rounds_pages.current_round_panel]
     templating.env.globals.update(
         role_label=lambda role: _(ROLE_LABELS.get(role, role)),

@@ -8,7 +8,7 @@ from math import ceil
 
 from markupsafe import Markup, escape
 
-from app.quartiere.geometry import Layer
+from app.quartiere.geometry import Layer, provider
 from app.quartiere.reference import BOUNDARY_ATTRIBUTION, LICENCE_URL
 from app.web.i18n import gettext as _
 from app.web.i18n import ngettext
@@ -67,6 +67,26 @@ class MapPoint:
 
 
 @dataclass(frozen=True)
+class Venue:
+    """A place where something happens (a Werkstatt), as given by the domain that owns it: WGS84 and a link."""
+
+    lat: float
+    lon: float
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class VenueMark:
+    """A venue on this map: drawn as a diamond, unlike the round points of ideas."""
+
+    x: float
+    y: float
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
 class LegendEntry:
     fill: str
     text: str
@@ -89,6 +109,7 @@ class MapView:
     located: int = 0  # ideas drawn as points (in clusters or alone)
     counts: bool = True  # False: a locator map (the place of one idea), without counts and legend
     inside: bool = False  # schematic tiles drawn inside a real outline (the Stadtteile of a Bezirk)
+    venues: list[VenueMark] = field(default_factory=list)
 
     @property
     def wide(self) -> bool:
@@ -113,6 +134,17 @@ class MapView:
                      f'{p.count}</text>' if p.count > 1 else "")
             parts.append(f'{head}<title>{label}</title><circle cx="{p.x:g}" cy="{p.y:g}" r="{p.radius:g}"/>{count}'
                          f'{"</a>" if p.href else "</g>"}')
+        return Markup("\n".join(parts))
+
+    @property
+    def venues_svg(self) -> Markup:
+        """The venues as diamonds (a different shape from the ideas' circles: told apart without colour)."""
+        parts = []
+        for v in self.venues:
+            label, r = escape(v.label), 9
+            diamond = f"M{v.x:g} {v.y - r:g}L{v.x + r:g} {v.y:g}L{v.x:g} {v.y + r:g}L{v.x - r:g} {v.y:g}Z"
+            parts.append(f'<a href="{escape(v.href)}" class="qmap-venue" aria-label="{label}"><title>{label}</title>'
+                         f'<path d="{diamond}"/></a>')
         return Markup("\n".join(parts))
 
     @property
@@ -173,8 +205,31 @@ def fit_lengths(lines: list[str], width: float) -> tuple[float | None, ...]:
     return tuple(None if len(line) * SPACED_CHAR_PX <= inner else min(len(line) * CHAR_PX, inner) for line in lines)
 
 
+def venue_marks(layer: Layer, venues: list[Venue]) -> list[VenueMark]:
+    """The venues that lie on this map (real boundaries only: a schematic map has no place for a point)."""
+    proj = layer.projection
+    if proj is None or layer.schematic:
+        return []
+    marks = []
+    for v in venues:
+        x, y = proj.xy(v.lon, v.lat)
+        if 0 <= x <= layer.width and 0 <= y <= layer.height:
+            marks.append(VenueMark(round(x, 1), round(y, 1), v.href, v.label))
+    return marks
+
+
+def picker(lat: object, lon: object) -> dict:
+    """The map on which a point is placed (static/js/place.js: click, tap or arrow keys), with the stored point as
+    its marker; used by every form that takes a place (ideas, Werkstätten)."""
+    layer = provider().districts()
+    marker = layer.projection.xy(lon, lat) if isinstance(lat, float) and isinstance(lon, float) else None
+    if marker and not (0 <= marker[0] <= layer.width and 0 <= marker[1] <= layer.height):
+        marker = None
+    return {"layer": layer, "p": layer.projection, "marker": marker, "names": layer.names}
+
+
 def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint] | None = None,
-          boundaries: bool | None = None, counts: bool = True) -> MapView:
+          boundaries: bool | None = None, counts: bool = True, venues: list[Venue] | None = None) -> MapView:
     bands = classes(max((a.count for a in areas), default=0))
     tiles = []
     keys = {a.id: str(i) for i, a in enumerate(sorted(areas, key=lambda a: a.id), start=1)}
@@ -198,7 +253,7 @@ def build(layer: Layer, areas: list[Area], *, title: str, points: list[MapPoint]
                    total=sum(a.count for a in areas), width=layer.width, points=points, outline=layer.outline,
                    attribution=BOUNDARY_ATTRIBUTION if real else "", licence_url=LICENCE_URL if real else "",
                    located=sum(p.count for p in points), counts=counts,
-                   inside=layer.schematic and bool(layer.outline))
+                   inside=layer.schematic and bool(layer.outline), venues=venue_marks(layer, venues or []))
 
 
 def _luminance(hex_colour: str) -> float:
