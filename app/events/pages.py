@@ -14,7 +14,7 @@ from app.deps import CurrentUser, SessionDep, page_router, require_roles
 from app.errors import DomainError, Invalid, NotFound
 from app.events import policy, service
 from app.events.schemas import EventIn, MinutesIn, RegistrationIn
-from app.quartiere import mapview
+from app.quartiere import geometry, mapview
 from app.quartiere import service as places
 from app.quartiere.reference import BOUNDARY_ATTRIBUTION
 from app.rounds import service as rounds
@@ -142,6 +142,18 @@ def create_event(request: Request, lead: Lead, session: SessionDep, values: Even
     return redirect(url("event", event_id=event.id), flash=_("Die Werkstatt ist angelegt."))
 
 
+def _venue_map(session: Session, event) -> mapview.MapView | None:
+    """A Werkstatt placed on the map: its venue on a small map of its Stadtbezirk (the shape of the Quartier maps)."""
+    if event.lat is None or event.lon is None:
+        return None
+    district = service.district_of(session, event)
+    layer = geometry.provider().district(district.number, 260)
+    title = _("Ort der Werkstatt im Stadtbezirk {name}").format(name=district.name)
+    return mapview.build(layer, [mapview.Area(district.number, district.name, 0, "")], counts=False, title=title,
+                         venues=[mapview.Venue(event.lat, event.lon, url("district", district_slug=district.slug),
+                                               f"{event.venue} – {title}")])
+
+
 @router.get("/werkstaetten/{event_id}", name="event")
 def event_detail(request: Request, event_id: int, session: SessionDep):
     event = service.get_event(session, event_id)
@@ -157,7 +169,7 @@ def event_detail(request: Request, event_id: int, session: SessionDep):
         "online_url": service.visible_online_url(session, event, user),
         "may_register": policy.can_register(user), "may_manage": policy.can_manage(user),
         "open_for_registration": event.registration_open and not event.cancelled and event.starts_at > utcnow(),
-        "minutes_html": markdown(event.minutes) if event.minutes else "",
+        "minutes_html": markdown(event.minutes) if event.minutes else "", "venue_map": _venue_map(session, event),
         "attachments": service.attachments(session, event.id), "needs": service.needs_of(mine) if mine else [],
         "values": {"name": user.display_name if user else ""}, "errors": {}, **_labels()})
 

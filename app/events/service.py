@@ -121,6 +121,10 @@ def places(session: Session, events: list[Event]) -> dict[int, str]:
     return result
 
 
+def district_of(session: Session, event: Event) -> District:
+    return session.get(District, event.district_id)
+
+
 def district_slug(session: Session, event: Event) -> str:
     district = session.get(District, event.district_id)
     return district.slug if district else ""

@@ -90,3 +90,14 @@ def test_coming_werkstaetten_show_as_diamonds_at_the_venue_on_overview_and_quart
         assert venues[0][1].startswith("Werkstatt: Werkstatt im Osten, ") and "Bürgerhaus Ostheim" in venues[0][1]
         assert "Werkstatt am Veranstaltungsort (1)" in page
     assert _venues(client.get("/quartiere/mitte").text) == []
+
+
+def test_the_event_page_shows_its_venue_on_a_small_map_of_its_stadtbezirk(client):
+    s = Setting(client)
+    lat, lon = _inside(3)
+    placed = s.event(lat=lat, lon=lon)
+    page = client.get(f"/werkstaetten/{placed['id']}").text
+    assert 'id="ortskarte-caption"' in page and "Ort der Werkstatt im Stadtbezirk Ost" in page
+    assert _venues(page) == [("/quartiere/ost", "Bürgerhaus Ostheim – Ort der Werkstatt im Stadtbezirk Ost")]
+    assert "Stadtmessungsamt" in page  # the attribution wherever the shapes are drawn
+    assert "ortskarte" not in client.get(f"/werkstaetten/{s.event()['id']}").text
