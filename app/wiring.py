@@ -97,6 +97,7 @@ def wire() -> None:
     ideas_pages.QUARTIER_EXTENSIONS[:] = [events_pages.district_extension]
     # on an event's page: what was recorded from the Werkstatt, and for recorders the way to record it
     events_pages.EVENT_EXTENSIONS[:] = [discussion_pages.event_extension]
+    ideas_pages.MAP_VENUES[:] = [events_pages.map_venues]
     site_pages.HOME_PANELS[:] = [ideas_pages.newest_ideas_panel, rounds_pages.current_round_panel]
     templating.env.globals.update(
         role_label=lambda role: _(ROLE_LABELS.get(role, role)),

@@ -30,6 +30,8 @@ class Event(SQLModel, table=True):
     quarter_id: int | None = Field(default=None, foreign_key="quarter.id")
     venue: str = Field(max_length=200)
     address: str = Field(max_length=300)
+    lat: float | None = None  # the venue on the map (WGS84), set by pointing like an idea's place; optional
+    lon: float | None = None
     step_free: bool = False
     induction_loop: bool = False
     interpreting: bool = False

@@ -15,7 +15,9 @@ from app.deps import CurrentUser, SessionDep, page_router, require_roles
 from app.errors import DomainError, Invalid, NotFound
 from app.events import policy, service
 from app.events.schemas import EventIn, MinutesIn, RegistrationIn
+from app.quartiere import geometry, mapview
 from app.quartiere import service as places
+from app.quartiere.reference import BOUNDARY_ATTRIBUTION
 from app.rounds import service as rounds
 from app.rounds.schemas import BERLIN
 from app.validation import is_number, parse
@@ -54,27 +56,46 @@ def _values(event=None, slug: str = "") -> dict:
             "starts_at": event.starts_at.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M"),
             "ends_at": event.ends_at.astimezone(BERLIN).strftime("%Y-%m-%dT%H:%M"),
             "capacity": str(event.capacity), "registration_open": event.registration_open,
-            "online_url": event.online_url or ""}
+            "online_url": event.online_url or "", "lat": _coordinate(event.lat), "lon": _coordinate(event.lon)}
+
+
+def _coordinate(value: float | None) -> str:
+    return f"{value:.5f}" if value is not None else ""
+
+
+def _number(value: str) -> float | str | None:
+    """A coordinate from the form's hidden field: empty is none, a number is a number, else the text for
+    validation to refuse."""
+    value = (value or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _event_form(round_id: str = Form(""), title: str = Form(""), description: str = Form(""),
                 district: str = Form(""), quarter_id: str = Form(""), venue: str = Form(""), address: str = Form(""),
                 starts_at: str = Form(""), ends_at: str = Form(""), capacity: str = Form(""),
                 online_url: str = Form(""), step_free: str = Form(""), induction_loop: str = Form(""),
-                interpreting: str = Form(""), childcare: str = Form(""), registration_open: str = Form("")) -> dict:
+                interpreting: str = Form(""), childcare: str = Form(""), registration_open: str = Form(""),
+                lat: str = Form(""), lon: str = Form("")) -> dict:
     """The event form's fields as typed (checkboxes send "1")."""
     return {"round_id": round_id, "title": title, "description": description, "district": district,
             "quarter_id": quarter_id, "venue": venue, "address": address, "starts_at": starts_at,
             "ends_at": ends_at, "capacity": capacity, "online_url": online_url, "step_free": step_free == "1",
             "induction_loop": induction_loop == "1", "interpreting": interpreting == "1",
-            "childcare": childcare == "1", "registration_open": registration_open == "1"}
+            "childcare": childcare == "1", "registration_open": registration_open == "1",
+            "lat": lat[:40], "lon": lon[:40]}
 
 
 EventForm = Annotated[dict, Depends(_event_form)]
 
 
 def _parse_event(values: dict) -> EventIn:
-    data = {**values, "quarter_id": values["quarter_id"] or None, "online_url": values["online_url"] or None}
+    data = {**values, "quarter_id": values["quarter_id"] or None, "online_url": values["online_url"] or None,
+            "lat": _number(values.get("lat", "")), "lon": _number(values.get("lon", ""))}
     for key in ("round_id", "capacity"):
         if not is_number(values[key] or "x") or len(values[key]) > 9:
             raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."), errors=[(key, _("Bitte eine ganze Zahl angeben."))])
@@ -84,7 +105,9 @@ def _parse_event(values: dict) -> EventIn:
 def _form_page(request: Request, session: Session, *, event=None, values: dict, exc: DomainError | None = None):
     return render(request, "events/form.html", {
         "event": event, "values": values, "errors": dict(exc.errors) if exc else {},
-        "message": exc.message if exc else None, **_choices(session), **_labels()},
+        "message": exc.message if exc else None, **_choices(session), **_labels(),
+        "picker": mapview.picker(_number(values.get("lat", "")), _number(values.get("lon", ""))),
+        "attribution": BOUNDARY_ATTRIBUTION},
         status_code=(exc.status if exc.status != 401 else 400) if exc else 200)
 
 
@@ -123,6 +146,18 @@ def create_event(request: Request, lead: Lead, session: SessionDep, values: Even
     return redirect(url("event", event_id=event.id), flash=_("Die Werkstatt ist angelegt."))
 
 
+def _venue_map(session: Session, event) -> mapview.MapView | None:
+    """A Werkstatt placed on the map: its venue on a small map of its Stadtbezirk (the shape of the Quartier maps)."""
+    if event.lat is None or event.lon is None:
+        return None
+    district = service.district_of(session, event)
+    layer = geometry.provider().district(district.number, 260)
+    title = _("Ort der Werkstatt im Stadtbezirk {name}").format(name=district.name)
+    return mapview.build(layer, [mapview.Area(district.number, district.name, 0, "")], counts=False, title=title,
+                         venues=[mapview.Venue(event.lat, event.lon, url("district", district_slug=district.slug),
+                                               f"{event.venue} – {title}")])
+
+
 @router.get("/werkstaetten/{event_id}", name="event")
 def event_detail(request: Request, event_id: int, session: SessionDep):
     event = service.get_event(session, event_id)
@@ -138,7 +173,7 @@ def event_detail(request: Request, event_id: int, session: SessionDep):
         "online_url": service.visible_online_url(session, event, user),
         "may_register": policy.can_register(user), "may_manage": policy.can_manage(user),
         "open_for_registration": event.registration_open and not event.cancelled and event.starts_at > utcnow(),
-        "minutes_html": markdown(event.minutes) if event.minutes else "",
+        "minutes_html": markdown(event.minutes) if event.minutes else "", "venue_map": _venue_map(session, event),
         "attachments": service.attachments(session, event.id), "needs": service.needs_of(mine) if mine else [],
         "values": {"name": user.display_name if user else ""}, "errors": {}, **_labels(),
         "extensions": [extension(request, session, event) for extension in EVENT_EXTENSIONS]})
@@ -337,6 +372,14 @@ def round_extension(request: Request, session: Session, round_) -> str:
     new_href = url("event_new") + f"?runde={round_.id}" if policy.can_manage(request.state.user) else None
     return _panel(session, rows, title=_("Werkstätten dieser Runde"),
                   feed=url("round_calendar", round_id=round_.id), new_href=new_href)
+
+
+def map_venues(session: Session, district_id: int | None) -> list[mapview.Venue]:
+    """Coming Werkstätten placed on the map, as venues for the real maps (the whole city, or one Stadtbezirk)."""
+    return [mapview.Venue(e.lat, e.lon, url("event", event_id=e.id),
+                          _("Werkstatt: {title}, {when}, {venue}").format(title=e.title, when=service.when(e),
+                                                                          venue=e.venue))
+            for e in service.mapped_events(session, district_id=district_id)]
 
 
 def district_extension(request: Request, session: Session, district, quarter=None) -> str:

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from app.ideas.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
 from app.rounds.schemas import BERLIN
 from app.validation import Line, Name, Text, check_moment
 
@@ -29,6 +30,25 @@ class EventIn(BaseModel):
     registration_open: bool = True
     online_url: Line | None = Field(default=None, max_length=500,
                                     description="shown only to people with a confirmed registration")
+    lat: float | None = Field(default=None, description="the venue on the map: latitude, WGS84 (optional)")
+    lon: float | None = Field(default=None, validate_default=True,
+                              description="longitude, WGS84; with lat, in Stuttgart and in the chosen Stadtbezirk")
+
+    @field_validator("lat")
+    @classmethod
+    def _lat_in_stuttgart(cls, value: float | None) -> float | None:
+        if value is not None and not (LAT_MIN <= value <= LAT_MAX):
+            raise ValueError(OUTSIDE_LAT)
+        return value
+
+    @field_validator("lon")
+    @classmethod
+    def _lon_in_stuttgart(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is not None and not (LON_MIN <= value <= LON_MAX):
+            raise ValueError(OUTSIDE_LON)
+        if "lat" in info.data and (info.data["lat"] is None) != (value is None):
+            raise ValueError(HALF_POINT)
+        return value
 
     @field_validator("district", mode="before")
     @classmethod
@@ -72,6 +92,8 @@ class EventOut(BaseModel):
     quarter_id: int | None
     venue: str
     address: str
+    lat: float | None = Field(description="the venue: latitude, WGS84 (null: not placed on the map)")
+    lon: float | None
     step_free: bool
     induction_loop: bool
     interpreting: bool

@@ -21,6 +21,7 @@ from app.events import calendar, policy
 from app.events.models import Event, EventAttachment, EventRegistration, RegistrationStatus
 from app.events.schemas import EventIn, RegistrationIn
 from app.notifications import service as outbox
+from app.quartiere import service as places_service
 from app.quartiere.models import District, Quarter
 from app.rounds.models import Round
 from app.rounds.schemas import BERLIN
@@ -120,6 +121,10 @@ def places(session: Session, events: list[Event]) -> dict[int, str]:
     return result
 
 
+def district_of(session: Session, event: Event) -> District:
+    return session.get(District, event.district_id)
+
+
 def district_slug(session: Session, event: Event) -> str:
     district = session.get(District, event.district_id)
     return district.slug if district else ""
@@ -162,6 +167,34 @@ def _resolve_place(session: Session, data: EventIn) -> tuple[int, int | None]:
     return district.id, data.quarter_id
 
 
+def _check_venue(session: Session, data: EventIn, district_id: int) -> None:
+    """A venue placed on the map lies in Stuttgart and in the event's Stadtbezirk."""
+    if data.lat is None or data.lon is None:
+        return
+    where = places_service.locate(session, data.lat, data.lon)
+    if where.district is None:
+        raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."), errors=[("lat", where.message)])
+    if where.district.id != district_id:
+        chosen = session.get(District, district_id)
+        raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."), errors=[("lat", _(
+            "Dieser Ort liegt im Stadtbezirk {here}, nicht im gewählten Stadtbezirk {chosen}. Bitte wählen Sie "
+            "den Stadtbezirk {here} – oder einen anderen Ort.").format(here=where.district.name,
+                                                                      chosen=chosen.name if chosen else ""))])
+
+
+def mapped_events(session: Session, *, district_id: int | None = None, limit: int = 200) -> list[Event]:
+    """Coming Werkstätten placed on the map (not cancelled), for the maps' markers at the venue."""
+    query = select(Event).where(Event.lat.is_not(None), Event.lon.is_not(None), Event.cancelled.is_(False),
+                                Event.ends_at >= utcnow())
+    if district_id is not None:
+        query = query.where(Event.district_id == district_id)
+    return list(session.exec(query.order_by(Event.starts_at, Event.id).limit(limit)).all())
+
+
+def when(event: Event) -> str:
+    return _when(event)
+
+
 def _check_round(session: Session, round_id: int) -> None:
     if session.get(Round, round_id) is None:
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
@@ -177,6 +210,7 @@ def create_event(session: Session, *, actor: User, data: EventIn) -> Event:
     _require_lead(actor)
     _check_round(session, data.round_id)
     district_id, quarter_id = _resolve_place(session, data)
+    _check_venue(session, data, district_id)
     event = Event(**data.model_dump(exclude={"district", "quarter_id"}), district_id=district_id,
                   quarter_id=quarter_id, created_by_id=actor.id)
     session.add(event)
@@ -192,6 +226,7 @@ def update_event(session: Session, *, actor: User, event_id: int, data: EventIn)
     event = _lock_event(session, event_id)
     _check_round(session, data.round_id)
     district_id, quarter_id = _resolve_place(session, data)
+    _check_venue(session, data, district_id)
     if data.capacity < counts(session, [event.id])[event.id].taken:
         raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."),
                       errors=[("capacity", _("Es sind schon mehr Plätze vergeben."))])

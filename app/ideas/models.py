@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -46,6 +46,9 @@ class Idea(SQLModel, table=True):
         CheckConstraint("status IN ('received', 'reviewing', 'adopted', 'partly', 'declined', 'noted')",
                         name="status"),
         CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="point"),
+        # Covering indexes of the maps: the counts per Stadtteil and the points are read from the index alone.
+        Index("ix_idea_quarter_visible", "quarter_id", "hidden_at", "withdrawn_at"),
+        Index("ix_idea_located", "lat", "lon", "hidden_at", "withdrawn_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -28,6 +28,13 @@ router = page_router()
 # quarter or None) → safe HTML, or "".
 QUARTIER_EXTENSIONS: list[Callable[..., str]] = []
 IDEA_EXTENSIONS: list[Callable[[Request, Session, Idea, User | None], dict]] = []
+# What later domains place on the real maps (app/wiring.py): (session, Stadtbezirk id or None for the whole
+# city) → venues (Werkstätten at their place), drawn as diamonds with a legend entry.
+MAP_VENUES: list[Callable[[Session, int | None], list[mapview.Venue]]] = []
+
+
+def venues(session: Session | None, district_id: int | None) -> list[mapview.Venue]:
+    return [v for source in MAP_VENUES for v in source(session, district_id)] if session is not None else []
 
 
 def _href(path: str, params: dict) -> str:
@@ -79,6 +86,7 @@ def district_map(session: Session, r: service.ResolvedFilter, places: service.Pl
     layer = geometry.provider().district(r.district.id)
     area = mapview.Area(r.district.id, r.district.name, count, "")
     return mapview.build(layer, [area], points=map_points(session, r, layer, places, path=path),
+                         venues=venues(session, r.district.id),
                          title=_("Ideen mit Ort im Stadtbezirk {name}").format(name=r.district.name))
 
 
@@ -92,7 +100,8 @@ def ideas_map(b: service.Browse, *, path: str = "/ideen", session: Session | Non
                  for d in b.places.districts.values()]
         layer = geo.districts()
         points = map_points(session, r, layer, b.places, path=path) if session is not None else []
-        return mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
+        return mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points,
+                             venues=venues(session, None))
     quarters = [q for q in b.places.quarters.values() if q.district_id == r.district.id]
     areas = [mapview.Area(q.id, q.name, b.quarter_counts.get(q.id, 0),
                           _href(path, r.params(district=r.district.slug, quarter=q.slug)))
@@ -136,12 +145,7 @@ def _chooser_map(session: Session, bezirk: str) -> mapview.MapView | None:
 
 def _picker(values: dict) -> dict:
     """The map on which a point is placed (by script: click, tap or arrow keys); the stored point as its marker."""
-    layer = geometry.provider().districts()
-    lat, lon = _number(str(values.get("lat") or "")), _number(str(values.get("lon") or ""))
-    marker = layer.projection.xy(lon, lat) if isinstance(lat, float) and isinstance(lon, float) else None
-    if marker and not (0 <= marker[0] <= layer.width and 0 <= marker[1] <= layer.height):
-        marker = None
-    return {"layer": layer, "p": layer.projection, "marker": marker, "names": layer.names}
+    return mapview.picker(_number(str(values.get("lat") or "")), _number(str(values.get("lon") or "")))
 
 
 def _form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
@@ -342,7 +346,8 @@ def quartiere(request: Request, session: SessionDep):
     areas = [mapview.Area(d.id, d.name, counts.get(d.id, 0), f"/quartiere/{d.slug}") for d, _qs in districts]
     layer = geometry.provider().districts()
     points = map_points(session, service.ResolvedFilter(), layer, service.places(session))
-    view = mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points)
+    view = mapview.build(layer, areas, title=_("Ideen nach Stadtbezirk"), points=points,
+                         venues=venues(session, None))
     return render(request, "quartiere/index.html",
                   {"districts": districts, "map": view, "counts": counts, "attribution": ATTRIBUTION})
 

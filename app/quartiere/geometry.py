@@ -140,6 +140,8 @@ class BoundaryGeometry:
     WIDTH = 640  # SVG units across the whole city
     PAD = 8
     TOLERANCE = 1.0  # simplification in SVG units (about a pixel at full size)
+    QUARTER_BOX = (640, 520)  # a Bezirk with its Stadtteil tiles fits this box (SVG units)
+    TILE_MAX, TILE_GAP, TILE_RADIUS = 150, 6, 10
 
     def __init__(self, districts: list[dict], boundaries: dict[int, dict]):
         self._districts = districts
@@ -173,8 +175,37 @@ class BoundaryGeometry:
             shapes[nr] = Shape(_path(geom), round(x, 1), round(y, 1), width)
         return Layer(shapes, self.width, self.height, False, self.projection, names=self.names)
 
+    @lru_cache(maxsize=32)  # noqa: B019
     def quarters(self, district_id: int) -> Layer:
-        return self._tiles.quarters(district_id)
+        """The Stadtteile of a Bezirk as schematic tiles inside its real outline: one square per Stadtteil, spread
+        evenly over the Bezirk (no Stadtteil polygons exist, so the tiles say nothing about where a Stadtteil's
+        boundary runs), in number order from top left to bottom right."""
+        district = next((d for d in self._districts if d["number"] == district_id), None)
+        geom = self.wgs84.get(district_id)
+        if district is None or geom is None:
+            return self._tiles.quarters(district_id)
+        numbers = sorted(q["number"] for q in district["quarters"])
+        projection, width, height = self._zoom(geom, self.QUARTER_BOX)
+        outline = shapely.transform(geom, lambda c: _xy_array(projection, c)).simplify(0.5)
+        inner = outline.buffer(-self.TILE_GAP)
+        seeds = _spread(inner if not inner.is_empty else outline, len(numbers))
+        shapes = {}
+        for nr, (x, y), side in zip(numbers, seeds, _sides(seeds, self.TILE_MAX, self.TILE_GAP), strict=True):
+            tile = shapely.box(x - side / 2, y - side / 2, x + side / 2, y + side / 2)
+            clipped = tile if inner.is_empty or inner.covers(tile) else tile.intersection(inner)
+            if clipped.geom_type not in ("Polygon", "MultiPolygon") or clipped.area < tile.area * 0.4:
+                clipped = tile
+            shapes[nr] = Shape(_tile_path(clipped, tile, self.TILE_RADIUS), round(x, 1), round(y, 1), side)
+        return Layer(shapes, width, height, True, projection, outline=_path(outline),
+                     names={q["number"]: q["name"] for q in district["quarters"]})
+
+    def _zoom(self, geom, box: tuple[float, float]) -> tuple[Projection, float, float]:
+        """A projection that fits `geom` into a box of box[0] × box[1] SVG units; the layer's width and height."""
+        lon_min, lat_min, lon_max, lat_max = geom.bounds
+        kx, pad = self.projection.kx, self.PAD
+        scale = min((box[0] - 2 * pad) / ((lon_max - lon_min) * kx), (box[1] - 2 * pad) / (lat_max - lat_min))
+        return (Projection(lon_min, lat_max, scale, kx, pad), round(2 * pad + (lon_max - lon_min) * kx * scale, 1),
+                round(2 * pad + (lat_max - lat_min) * scale, 1))
 
     @lru_cache(maxsize=32)  # noqa: B019
     def district(self, district_id: int, width: float = 400) -> Layer:
@@ -214,6 +245,62 @@ class BoundaryGeometry:
             if geom.covers(point):
                 return nr
         return None  # pragma: no cover - the union covers it, so one Bezirk does
+
+
+def _spread(area, n: int) -> list[tuple[float, float]]:
+    """n points spread evenly over `area` (k-means on a grid of points inside it, started from the points
+    farthest apart), ordered as one reads: in rows from top to bottom, left to right within a row."""
+    if n <= 0:
+        return []
+    if n == 1:
+        p = polylabel(max(getattr(area, "geoms", [area]), key=lambda g: g.area), tolerance=0.5)
+        return [(p.x, p.y)]
+    minx, miny, maxx, maxy = area.bounds
+    step = max((maxx - minx), (maxy - miny)) / 40
+    xs = [minx + step * (i + 0.5) for i in range(int((maxx - minx) / step) + 1)]
+    ys = [miny + step * (j + 0.5) for j in range(int((maxy - miny) / step) + 1)]
+    grid = [(x, y) for y in ys for x in xs]
+    inside = [p for p, ok in zip(grid, shapely.contains_xy(area, [p[0] for p in grid], [p[1] for p in grid]),
+                                  strict=True) if ok]
+    if len(inside) < n:
+        inside = grid
+    label = polylabel(max(getattr(area, "geoms", [area]), key=lambda g: g.area), tolerance=0.5)
+    centres = [min(inside, key=lambda p: (p[0] - label.x) ** 2 + (p[1] - label.y) ** 2)]
+    while len(centres) < n:  # farthest-point start: deterministic, already well spread
+        centres.append(max(inside, key=lambda p: min((p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 for c in centres)))
+    for _ in range(25):  # Lloyd's iterations: each centre moves to the middle of the grid points nearest to it
+        groups: list[list[tuple[float, float]]] = [[] for _ in centres]
+        for p in inside:
+            k = min(range(n), key=lambda i: (p[0] - centres[i][0]) ** 2 + (p[1] - centres[i][1]) ** 2)
+            groups[k].append(p)
+        moved = [(sum(p[0] for p in g) / len(g), sum(p[1] for p in g) / len(g)) if g else c
+                 for g, c in zip(groups, centres, strict=True)]
+        if moved == centres:
+            break
+        centres = moved
+    # Snap each centre to its nearest grid point inside (a mean of a bent group can fall outside the area).
+    centres = [c if shapely.contains_xy(area, *c) else min(inside, key=lambda p: (p[0] - c[0]) ** 2
+                                                                     + (p[1] - c[1]) ** 2) for c in centres]
+    row = max(maxy - miny, 1) / max(1, round(n ** 0.5))
+    return sorted(centres, key=lambda c: (int((c[1] - miny) / row), c[0]))
+
+
+def _sides(centres: list[tuple[float, float]], largest: float, gap: float) -> list[float]:
+    """The side of each square tile: as large as it may be without touching a neighbour's (half the distance
+    along the larger axis, less a gap), at most `largest`."""
+    sides = []
+    for i, (x, y) in enumerate(centres):
+        room = min((max(abs(x - u), abs(y - v)) for j, (u, v) in enumerate(centres) if j != i), default=largest * 2)
+        sides.append(max(24.0, min(largest, room - gap)))
+    return sides
+
+
+def _tile_path(clipped, tile, radius: float) -> str:
+    """A rounded square, or the part of it inside the outline where the square would cross it."""
+    if clipped.equals(tile):
+        minx, miny, maxx, maxy = tile.bounds
+        return rounded_square(round(minx, 1), round(miny, 1), round(maxx - minx, 1), round(maxy - miny, 1), radius)
+    return _path(clipped)
 
 
 def _geojson(polygon) -> dict:

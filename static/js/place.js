@@ -12,6 +12,7 @@
   const latField = document.getElementById("f-lat");
   const lonField = document.getElementById("f-lon");
   const quarter = document.getElementById("f-quarter_id");
+  const district = document.getElementById("f-district"); // the Werkstatt form chooses the Stadtbezirk itself
   const p = {
     lonMin: parseFloat(box.dataset.lonMin), latMax: parseFloat(box.dataset.latMax),
     scale: parseFloat(box.dataset.scale), kx: parseFloat(box.dataset.kx), pad: parseFloat(box.dataset.pad),
@@ -67,6 +68,7 @@
       return;
     }
     const ids = data.quarters.map((q) => String(q.id));
+    if (district && data.district) district.value = data.district.slug;
     if (quarter) {
       if (data.quarter) quarter.value = String(data.quarter.id);
       else if (!ids.includes(quarter.value)) quarter.value = "";

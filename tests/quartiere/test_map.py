@@ -78,3 +78,29 @@ def test_overview_map_table_and_list_agree(client):
     assert rows["bad-cannstatt"] == "3" and rows["mitte"] == "1" and rows["ost"] == "0"
     for slug, count in rows.items():
         assert client.get(f"/api/v1/ideas?district={slug}").json()["total"] == int(count)
+
+
+def test_stadtteil_tiles_lie_inside_the_real_bezirk_outline(client):
+    """No Stadtteil polygons exist: the Stadtteile are schematic tiles spread over the real Bezirk outline, numbered
+    on the map and named in a key list; the page says the tiles are schematic and shows the attribution."""
+    import shapely
+    from shapely.geometry import Point
+
+    geo = geometry.provider()
+    for nr in range(1, 24):
+        layer = geo.quarters(nr)
+        assert layer.schematic and layer.outline and layer.projection is not None
+        outline = shapely.union_all([shapely.Polygon(p) for p in _rings(layer.outline)]).buffer(1)
+        for shape in layer.shapes.values():
+            assert outline.contains(Point(shape.label_x, shape.label_y)), nr
+    page = client.get("/quartiere/bad-cannstatt").text
+    assert "Schematische Lage der Stadtteile" in page and "Stadtmessungsamt" in page
+    assert page.count('class="qmap-key"') >= 18 and '<li value="4"><a href="/ideen?district=bad-cannstatt' in page
+
+
+def _rings(path: str) -> list[list[tuple[float, float]]]:
+    rings = []
+    for part in path.split("M")[1:]:
+        coords = re.findall(r"(-?[\d.]+) (-?[\d.]+)", part)
+        rings.append([(float(x), float(y)) for x, y in coords])
+    return [r for r in rings if len(r) >= 3]

@@ -46,7 +46,7 @@ def test_points_and_clusters_on_overview_and_quartier_maps(client):
     district = client.get("/quartiere/mitte").text
     assert points(district, "bezirkskarte") == [("/ideen?district=mitte", "3 Ideen nah beieinander im Stadtbezirk "
                                                                           "Mitte")]
-    assert "Stadtmessungsamt" in district and "Schematische Darstellung" in district  # real outline, schematic tiles
+    assert "Stadtmessungsamt" in district and "Schematische Lage der Stadtteile" in district  # tiles inside the outline
     listing = client.get("/ideen?district=bad-cannstatt").text
     assert points(listing, "bezirkskarte") == [(f"/ideen/{alone}", "Idee: Brunnen am Kursaal")]
 
