@@ -61,3 +61,41 @@ def test_the_templates_escape_exactly_as_markupsafe_does():
     page = templating.env.from_string("{{ a }}{{ b }}{{ c }}").render(a="<", b=3, c=markupsafe.Markup("<i>"))
     assert page == "&lt;3<i>"
     assert templating.env.get_template("base.html").root_render_func.__globals__["escape"] is templating.escape
+
+
+def test_a_rendered_page_leaves_no_reference_cycle_holding_its_data(monkeypatch):
+    """Macros imported "with context" refer back to their context: render() drops those contexts afterwards, so
+    a page's data (the section page's every comment) is freed at once, not by the garbage collector later."""
+    import gc
+    import weakref
+
+    import jinja2
+    from starlette.requests import Request
+
+    from app.web import templating
+
+    pages = {"t/macros.html": "{% macro shown(x) %}[{{ x.text }}|{{ csrf_token }}]{% endmacro %}",
+             "t/page.html": '{% from "t/macros.html" import shown with context %}{% for x in items %}'
+                            '{{ shown(x) }}{% endfor %}{% include "t/part.html" %}',
+             "t/part.html": '{% from "t/macros.html" import shown with context %}{{ shown(items[0]) }}'}
+    monkeypatch.setattr(templating.env, "loader", jinja2.ChoiceLoader([jinja2.DictLoader(pages),
+                                                                        templating.env.loader]))
+    monkeypatch.setattr(templating.env, "cache", {})
+
+    class Item:
+        def __init__(self, text):
+            self.text = text
+
+    items = [Item("<a>"), Item("b")]
+    alive = [weakref.ref(i) for i in items]
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"",
+                       "state": {"csrf_token": "tok"}})
+    gc.disable()
+    try:
+        body = templating.render(request, "t/page.html", {"items": items}).body  # the response keeps its context
+        del items
+        assert [ref() for ref in alive] == [None, None]
+    finally:
+        gc.enable()
+    assert body == b"[&lt;a&gt;|tok][b|tok][&lt;a&gt;|tok]"
+    assert templating.render(request, "t/page.html", {"items": [Item("c")]}).body == b"[c|tok][c|tok]"
