@@ -36,3 +36,66 @@ def test_the_two_locales_read_as_people_expect():
         assert i18n.format_date(date(2023, 1, 5), "medium") == "Jan 5, 2023"
     finally:
         i18n.current_locale.reset(token)
+
+
+def test_the_templates_escape_exactly_as_markupsafe_does():
+    """templating.escape (the compiled templates' escape, quicker for text, Markup and ids) gives markupsafe's
+    result for every kind of value, and the templates use it."""
+    import enum
+
+    import markupsafe
+
+    from app.web import templating
+
+    class Kind(enum.IntEnum):
+        a = 1
+
+    class Html:
+        def __html__(self):
+            return "<b>ok</b>"
+
+    for value in ("", "a<b>&\"'", "Grüße", markupsafe.Markup("<i>x</i>"), 0, -12, 10**20, True, None, 1.5,
+                  Kind.a, Html(), ["<"], templating.env.undefined(name="nothing")):
+        ours = templating.escape(value)
+        assert type(ours) is markupsafe.Markup and ours == markupsafe.escape(value), value
+    page = templating.env.from_string("{{ a }}{{ b }}{{ c }}").render(a="<", b=3, c=markupsafe.Markup("<i>"))
+    assert page == "&lt;3<i>"
+    assert templating.env.get_template("base.html").root_render_func.__globals__["escape"] is templating.escape
+
+
+def test_a_rendered_page_leaves_no_reference_cycle_holding_its_data(monkeypatch):
+    """Macros imported "with context" refer back to their context: render() drops those contexts afterwards, so
+    a page's data (the section page's every comment) is freed at once, not by the garbage collector later."""
+    import gc
+    import weakref
+
+    import jinja2
+    from starlette.requests import Request
+
+    from app.web import templating
+
+    pages = {"t/macros.html": "{% macro shown(x) %}[{{ x.text }}|{{ csrf_token }}]{% endmacro %}",
+             "t/page.html": '{% from "t/macros.html" import shown with context %}{% for x in items %}'
+                            '{{ shown(x) }}{% endfor %}{% include "t/part.html" %}',
+             "t/part.html": '{% from "t/macros.html" import shown with context %}{{ shown(items[0]) }}'}
+    monkeypatch.setattr(templating.env, "loader", jinja2.ChoiceLoader([jinja2.DictLoader(pages),
+                                                                        templating.env.loader]))
+    monkeypatch.setattr(templating.env, "cache", {})
+
+    class Item:
+        def __init__(self, text):
+            self.text = text
+
+    items = [Item("<a>"), Item("b")]
+    alive = [weakref.ref(i) for i in items]
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"",
+                       "state": {"csrf_token": "tok"}})
+    gc.disable()
+    try:
+        body = templating.render(request, "t/page.html", {"items": items}).body  # the response keeps its context
+        del items
+        assert [ref() for ref in alive] == [None, None]
+    finally:
+        gc.enable()
+    assert body == b"[&lt;a&gt;|tok][b|tok][&lt;a&gt;|tok]"
+    assert templating.render(request, "t/page.html", {"items": [Item("c")]}).body == b"[c|tok][c|tok]"

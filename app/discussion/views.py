@@ -349,7 +349,6 @@ class Node:
     may_reply: bool = False
     may_vote: bool = False
     children: list["Node"] = field(default_factory=list)
-    container: "Node | None" = None
 
 
 @dataclass
@@ -532,18 +531,20 @@ class IdeaDiscussion:
 
 
 def _tree(roots: list[Node], replies: list, make) -> None:
-    """Hang replies under their parents, nesting at most SHOWN_DEPTH levels deep."""
+    """Hang replies under their parents, nesting at most SHOWN_DEPTH levels deep. (Which node holds a reply is
+    kept here, not on the node: a tree without links back up is freed at once, not by the garbage collector.)"""
     nodes = {n.comment.id: n for n in roots}
+    hosts: dict[int, Node] = {}  # comment id → the node whose children list holds it
     for c in replies:
         parent = nodes.get(c.parent_id) or nodes.get(c.root_id)
         if parent is None:
             continue
         n = make(c)
-        host = parent if parent.level < service.SHOWN_DEPTH else (parent.container or parent)
+        host = parent if parent.level < service.SHOWN_DEPTH else hosts.get(parent.comment.id, parent)
         n.level = min(parent.level + 1, service.SHOWN_DEPTH)
         if parent.level >= service.SHOWN_DEPTH:
             n.reply_to = parent.out.author.display_name if parent.out.author else None
-        n.container = host
+        hosts[c.id] = host
         host.children.append(n)
         nodes[c.id] = n
 

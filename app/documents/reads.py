@@ -235,9 +235,14 @@ def paragraphs_of(session: Session, version_id: int) -> list[Paragraph]:
     """The paragraphs of a version, read once per session (a published version's paragraphs never change)."""
     known = session.info.setdefault("qw_paragraphs", {})
     if version_id not in known:
-        known[version_id] = list(session.exec(select(Paragraph).where(Paragraph.version_id == version_id)
-                                              .order_by(Paragraph.position)).all())
+        known[version_id] = list(session.exec(_paragraphs_query(), params={"version_id": version_id}).all())
     return known[version_id]
+
+
+@lru_cache
+def _paragraphs_query():
+    """Built once: building a statement costs about as much as running this one."""
+    return select(Paragraph).where(Paragraph.version_id == bindparam("version_id")).order_by(Paragraph.position)
 
 
 @lru_cache

@@ -9,8 +9,9 @@ publishing through `VERSION_PUBLISHED` (called inside the publish transaction, b
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from app import audit
@@ -440,13 +441,19 @@ def diff_versions(section: Section, old: SectionVersion, new: SectionVersion) ->
 
 
 def _mappings(session: Session, section_id: int, up_to: int) -> dict[int, dict[str, AnchorMapping]]:
-    rows = session.exec(select(SectionVersion.number, AnchorMapping)
-                        .join(AnchorMapping, AnchorMapping.version_id == SectionVersion.id)
-                        .where(SectionVersion.section_id == section_id, SectionVersion.number <= up_to)).all()
+    rows = session.exec(_mappings_query(), params={"section_id": section_id, "up_to": up_to}).all()
     result: dict[int, dict[str, AnchorMapping]] = {}
     for number, mapping in rows:
         result.setdefault(number, {})[mapping.old_anchor] = mapping
     return result
+
+
+@lru_cache
+def _mappings_query():
+    """Built once (the section page asks): building a statement costs about as much as running this one."""
+    return (select(SectionVersion.number, AnchorMapping)
+            .join(AnchorMapping, AnchorMapping.version_id == SectionVersion.id)
+            .where(SectionVersion.section_id == bindparam("section_id"), SectionVersion.number <= bindparam("up_to")))
 
 
 def _follow(maps: dict[int, dict[str, AnchorMapping]], start: int, anchor: str, end: int) -> tuple[str, str | None]:

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -108,9 +109,14 @@ def timeline(session: Session, now: datetime | None = None) -> dict[str, list[Ro
 
 
 def rounds_for_section(session: Session, section_id: int) -> list[Round]:
-    return list(session.exec(
-        select(Round).join(RoundSection, RoundSection.round_id == Round.id)
-        .where(RoundSection.section_id == section_id).order_by(Round.opens_at, Round.id)).all())
+    return list(session.exec(_rounds_for_section_query(), params={"section_id": section_id}).all())
+
+
+@lru_cache
+def _rounds_for_section_query():
+    """Built once (every section page asks): building a statement costs about as much as running this one."""
+    return (select(Round).join(RoundSection, RoundSection.round_id == Round.id)
+            .where(RoundSection.section_id == bindparam("section_id")).order_by(Round.opens_at, Round.id))
 
 
 def open_rounds_for_section(session: Session, section_id: int, now: datetime | None = None) -> list[Round]:

@@ -6,6 +6,7 @@ their ETag (Starlette answers 304 when unchanged). Text files are gzip-compresse
 """
 
 import hashlib
+import time
 from pathlib import Path
 
 from starlette.staticfiles import StaticFiles
@@ -18,10 +19,22 @@ IMMUTABLE = b"public, max-age=31536000, immutable"
 SHORT = b"public, max-age=3600"
 
 _versions: dict[str, tuple[float, str]] = {}
+_urls: dict[str, tuple[float, str]] = {}  # path → (when its file was last looked at, its URL)
+RECHECK_SECONDS = 1.0  # a page names several files: each file's date is looked at at most once a second
 
 
 def static_url(path: str) -> str:
     """/static/<path>?v=<first 10 hex digits of the content's hash> (recomputed when the file changes)."""
+    known = _urls.get(path)
+    now = time.monotonic()
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return known[1]
+    url = _versioned(path)
+    _urls[path] = (now, url)
+    return url
+
+
+def _versioned(path: str) -> str:
     path = path.lstrip("/")
     file = STATIC / path
     try:

@@ -1,12 +1,14 @@
 """Jinja2 with blocks as fragments, gettext, dates in Europe/Berlin and a URL builder."""
 
 import re
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote, unquote
 
 import jinja2
+import markupsafe
 from jinja2_fragments.fastapi import Jinja2Blocks
-from markupsafe import Markup
+from markupsafe import Markup, _escape_inner
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -18,8 +20,71 @@ from app.web.static import static_url
 BERLIN = i18n.BERLIN
 FLASH_COOKIE = "qw_flash"
 
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling macros and the plain functions below (`_()`, `url()`, `static_url()`) directly:
+    Jinja asks every callable, on every call, whether it wants the context or environment passed; the section
+    page calls these a thousand times. Everything else is called as Jinja does."""
+
+    def call(__self, __obj, *args, **kwargs):
+        if id(__obj) in _PLAIN or type(__obj) is jinja2.runtime.Macro:
+            if kwargs:  # within loops and blocks Jinja passes its own variables along; only context users read them
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN: set[int] = set()  # ids of the module-level functions that take no context (filled below)
+_markup = str.__new__  # Markup(text) for a str `text`, without Markup.__new__'s check for __html__
+
+
+def escape(value: Any) -> Markup:
+    """markupsafe.escape, the same result, quicker for what pages print most (a page escapes every {{ }}: the
+    expert's section page about 2,800 times): text, Markup from `_()`, and ids."""
+    kind = type(value)
+    if kind is str:
+        return _markup(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value
+    if kind is int:  # digits and a minus sign: nothing to escape
+        return _markup(Markup, str(value))
+    return markupsafe.escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose compiled code escapes with `escape` above (Jinja's code calls the `escape` it imported),
+    and whose contexts made during render() are noted (see _unlink)."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        namespace["escape"] = escape
+        return super()._from_namespace(environment, namespace, globals)
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        context = super().new_context(vars, shared, locals)
+        made = _CONTEXTS.get()
+        if made is not None and vars is not None:  # vars None: a module Jinja caches (an import without context)
+            made.append(context)
+        return context
+
+
+# The contexts of one render(): a page, its includes, and the macro modules it imports "with context". Each such
+# module's context holds its macros, whose code refers back to the context: a reference cycle that keeps the
+# whole page's data (every comment of the discussion) alive until the garbage collector finds it, which then
+# costs the section page more than half a millisecond a request. Dropped after rendering, they free at once.
+_CONTEXTS: ContextVar[list | None] = ContextVar("qw_template_contexts", default=None)
+
+
+def _unlink(contexts: list) -> None:
+    for context in contexts:
+        context.vars = {}  # rebound, not cleared: a dict may be shared with a context Jinja keeps
+        context.parent = {}
+
+
 env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "templates")), autoescape=True,
                          extensions=["jinja2.ext.i18n"], auto_reload=False)
+env.context_class = _Context
+env.template_class = _Template
 templates = Jinja2Blocks(env=env)
 env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 _TRANSLATED: dict[tuple[str, str], Markup] = {}
@@ -64,7 +129,13 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
         **(context or {}),
     }
     kwargs = {"block_name": block} if fragment else {}
-    response = templates.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
+    contexts: list = []
+    token = _CONTEXTS.set(contexts)
+    try:
+        response = templates.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
+    finally:
+        _CONTEXTS.reset(token)
+        _unlink(contexts)
     response.headers["Vary"] = "HX-Request, Cookie"
     if ctx["flash"]:
         response.delete_cookie(FLASH_COOKIE, path="/")
@@ -90,6 +161,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 _PATHS: dict[str, str] = {}  # route name → path template, e.g. "idea" → "/ideen/{idea_id}"
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+_SPLIT: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}  # route name → _split(name)
 
 
 def _named_routes(routes, prefix: str = ""):
@@ -113,18 +185,37 @@ def install_urls(routes) -> None:
             raise RuntimeError(f"route name {key!r} names two paths: {paths[key]} and {path}")
     _PATHS.clear()
     _PATHS.update(paths)
+    _SPLIT.clear()
 
 
-def url(name: str, /, **params: Any) -> str:
-    """The path of a named route, e.g. url("idea", idea_id=3) → "/ideen/3" (templates: {{ url(...) }})."""
+def _split(name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+    """A route's path template as (template, its parameters, literal and parameter parts in turn), split once."""
+    try:
+        return _SPLIT[name]
+    except KeyError:
+        pass
     try:
         template = _PATHS[name]
     except KeyError:
         raise LookupError(f"no route named {name!r}") from None
-    needed = set(_PARAM.findall(template))
-    if needed != set(params):
+    parts = tuple(_PARAM.split(template))  # literal, name, literal, name, …, literal
+    _SPLIT[name] = split = (template, frozenset(parts[1::2]), parts)
+    return split
+
+
+def url(name: str, /, **params: Any) -> str:
+    """The path of a named route, e.g. url("idea", idea_id=3) → "/ideen/3" (templates: {{ url(...) }})."""
+    template, needed, parts = _SPLIT.get(name) or _split(name)
+    if not params and not needed:
+        return template
+    if needed != params.keys():
         raise LookupError(f"route {name!r} ({template}) needs {sorted(needed)}, got {sorted(params)}")
-    return _PARAM.sub(lambda m: quote(str(params[m.group(1)]), safe=""), template)
+    return "".join(_quoted(params[part]) if i % 2 else part for i, part in enumerate(parts))
+
+
+def _quoted(value: Any) -> str:
+    return str(value) if type(value) is int else quote(str(value), safe="")  # an id needs no quoting
 
 
 env.globals["url"] = url
+_PLAIN.update(id(f) for f in (_gettext, url, static_url))
