@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from app.ideas.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
+from app.quartiere.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
 from app.rounds.schemas import BERLIN
 from app.validation import Line, Name, Text, check_moment
 

@@ -7,18 +7,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from app.ideas.models import Category, IdeaStatus
 from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
+from app.quartiere.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
 from app.validation import Name, Text
 
-# Stuttgart's extent, generously rounded (DESIGN.md): a located idea must lie inside.
-LAT_MIN, LAT_MAX = 48.69, 48.87
-LON_MIN, LON_MAX = 9.03, 9.32
 TITLE_MAX = 160
 BODY_MAX = 10_000
 REASON_MAX = 5_000
-
-OUTSIDE_LAT = "Dieser Ort liegt nicht in Stuttgart: die Breite muss zwischen 48,69 und 48,87 °N liegen."
-OUTSIDE_LON = "Dieser Ort liegt nicht in Stuttgart: die Länge muss zwischen 9,03 und 9,32 °O liegen."
-HALF_POINT = "Bitte geben Sie Breite und Länge zusammen an – oder keins von beiden."
 
 
 def _one_line(value: str) -> str:
