@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
-from app.quartiere.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
+from app.quartiere.schemas import latitude_in_stuttgart, longitude_in_stuttgart
 from app.rounds.schemas import BERLIN
 from app.validation import Line, Name, Text, check_moment
 
@@ -34,21 +34,8 @@ class EventIn(BaseModel):
     lon: float | None = Field(default=None, validate_default=True,
                               description="longitude, WGS84; with lat, in Stuttgart and in the chosen Stadtbezirk")
 
-    @field_validator("lat")
-    @classmethod
-    def _lat_in_stuttgart(cls, value: float | None) -> float | None:
-        if value is not None and not (LAT_MIN <= value <= LAT_MAX):
-            raise ValueError(OUTSIDE_LAT)
-        return value
-
-    @field_validator("lon")
-    @classmethod
-    def _lon_in_stuttgart(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is not None and not (LON_MIN <= value <= LON_MAX):
-            raise ValueError(OUTSIDE_LON)
-        if "lat" in info.data and (info.data["lat"] is None) != (value is None):
-            raise ValueError(HALF_POINT)
-        return value
+    _lat_in_stuttgart = field_validator("lat")(latitude_in_stuttgart)
+    _lon_in_stuttgart = field_validator("lon")(longitude_in_stuttgart)
 
     @field_validator("district", mode="before")
     @classmethod

@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.ideas.models import Category, IdeaStatus
 from app.ideas.offline import RecordedByOut, SourceIn, SourceOut
-from app.quartiere.schemas import HALF_POINT, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, OUTSIDE_LAT, OUTSIDE_LON
+from app.quartiere.schemas import latitude_in_stuttgart, longitude_in_stuttgart
 from app.validation import Name, Text
 
 TITLE_MAX = 160
@@ -39,21 +39,8 @@ class IdeaIn(BaseModel):
     def _strip_body(cls, value: str) -> str:
         return value.strip()
 
-    @field_validator("lat")
-    @classmethod
-    def _lat_in_stuttgart(cls, value: float | None) -> float | None:
-        if value is not None and not (LAT_MIN <= value <= LAT_MAX):
-            raise ValueError(OUTSIDE_LAT)
-        return value
-
-    @field_validator("lon")
-    @classmethod
-    def _lon_in_stuttgart(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is not None and not (LON_MIN <= value <= LON_MAX):
-            raise ValueError(OUTSIDE_LON)
-        if "lat" in info.data and (info.data["lat"] is None) != (value is None):
-            raise ValueError(HALF_POINT)
-        return value
+    _lat_in_stuttgart = field_validator("lat")(latitude_in_stuttgart)
+    _lon_in_stuttgart = field_validator("lon")(longitude_in_stuttgart)
 
 
 class IdeaEditIn(BaseModel):
