@@ -51,7 +51,7 @@ def _maybe_prune(session: Session) -> None:
         _next_prune = now + PRUNE_EVERY
     finally:
         _prune_lock.release()
-    session.exec(delete(RateLimitEvent).where(RateLimitEvent.created_at < utcnow() - RETENTION))
+    purge(session)
 
 
 def purge(session: Session, *, now: datetime | None = None) -> int:
