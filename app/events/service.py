@@ -126,7 +126,7 @@ def district_of(session: Session, event: Event) -> District:
 
 
 def district_slug(session: Session, event: Event) -> str:
-    district = session.get(District, event.district_id)
+    district = district_of(session, event)
     return district.slug if district else ""
 
 
@@ -189,10 +189,6 @@ def mapped_events(session: Session, *, district_id: int | None = None, limit: in
     if district_id is not None:
         query = query.where(Event.district_id == district_id)
     return list(session.exec(query.order_by(Event.starts_at, Event.id).limit(limit)).all())
-
-
-def when(event: Event) -> str:
-    return _when(event)
 
 
 def _check_round(session: Session, round_id: int) -> None:
@@ -273,7 +269,7 @@ def cancel_event(session: Session, *, actor: User, event_id: int) -> Event:
         if email:
             outbox.enqueue(session, to=email, kind="event", subject=_("Abgesagt: {title}").format(title=event.title),
                            body=_("Die Werkstatt „{title}“ am {when} findet leider nicht statt.\n\n{link}").format(
-                               title=event.title, when=_when(event), link=_link(event)),
+                               title=event.title, when=when(event), link=_link(event)),
                            attachment=("werkstatt.ics", "text/calendar", calendar.invitation(event, place)))
     audit.record(session, actor_id=actor.id, action="event.cancel", target_type="event", target_id=event.id)
     session.commit()
@@ -418,7 +414,7 @@ def _move_up(session: Session, event: Event) -> list[EventRegistration]:
     return moved
 
 
-def _when(event: Event) -> str:
+def when(event: Event) -> str:
     start, end = event.starts_at.astimezone(BERLIN), event.ends_at.astimezone(BERLIN)
     return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr" if start.date() == end.date() \
         else f"{start:%d.%m.%Y, %H:%M} Uhr – {end:%d.%m.%Y, %H:%M} Uhr"
@@ -437,7 +433,7 @@ def _confirmed_mail(session: Session, event: Event, email: str | None, *, moved_
     online = _("\nOnline teilnehmen: {link}").format(link=event.online_url) if event.online_url else ""
     body = _("{intro}\n\nWerkstatt: {title}\nWann: {when}\nWo: {venue}, {address} ({place}){online}\n\n"
              "Den Termin für Ihren Kalender finden Sie im Anhang. Absagen können Sie hier:\n{link}").format(
-        intro=intro, title=event.title, when=_when(event), venue=event.venue, address=event.address, place=place,
+        intro=intro, title=event.title, when=when(event), venue=event.venue, address=event.address, place=place,
         online=online, link=_link(event))
     subject = (_("Platz frei: {title}") if moved_up else _("Anmeldung bestätigt: {title}")).format(title=event.title)
     outbox.enqueue(session, to=email, subject=subject[:200], body=body, kind="event",
@@ -449,7 +445,7 @@ def _waiting_mail(event: Event, email: str | None, session: Session) -> None:
         return
     body = _("Die Werkstatt „{title}“ ({when}) ist ausgebucht. Sie stehen auf der Warteliste; wird ein Platz "
              "frei, rücken Sie automatisch nach und bekommen eine E-Mail.\n\n{link}").format(
-        title=event.title, when=_when(event), link=_link(event))
+        title=event.title, when=when(event), link=_link(event))
     outbox.enqueue(session, to=email, subject=_("Warteliste: {title}").format(title=event.title)[:200], body=body,
                    kind="event")
 
@@ -474,7 +470,7 @@ def send_reminders(session: Session, now: datetime | None = None) -> int:
                            body=_("Zur Erinnerung: Sie sind angemeldet.\n\nWerkstatt: {title}\nWann: {when}\n"
                                   "Wo: {venue}, {address}{online}\n\nFalls Sie nicht kommen können, sagen Sie bitte "
                                   "ab, damit jemand von der Warteliste nachrücken kann:\n{link}").format(
-                               title=event.title, when=_when(event), venue=event.venue, address=event.address,
+                               title=event.title, when=when(event), venue=event.venue, address=event.address,
                                online=online, link=_link(event)))
     session.commit()
     return len(rows)
