@@ -164,3 +164,15 @@ def browser_login(pg, user, password: str = PASSWORD) -> None:
     pg.get_by_label("Passwort").fill(password)
     pg.get_by_role("button", name="Anmelden").click()
     pg.wait_for_url("**/")
+
+
+def click_on_place_map(pg, lat: float, lon: float) -> None:
+    """Click the point (lat, lon) on a form's map of Stuttgart (`svg.place-svg`, the idea and Werkstatt forms)."""
+    from app.quartiere import geometry  # after tests.conftest has chosen the test database
+
+    layer = geometry.provider().districts()
+    x, y = layer.projection.xy(lon, lat)
+    svg = pg.locator("svg.place-svg")
+    svg.scroll_into_view_if_needed()
+    box = svg.bounding_box()
+    pg.mouse.click(box["x"] + x * box["width"] / layer.width, box["y"] + y * box["height"] / layer.height)

@@ -6,8 +6,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app.db import utcnow
-from app.quartiere import geometry
-from tests.browser.fixtures import browser_login, page_width
+from tests.browser.fixtures import browser_login, click_on_place_map, page_width
 from tests.events.factory import Setting
 
 KURSAAL = (48.8075, 9.2207)  # Bad Cannstatt
@@ -20,11 +19,7 @@ def test_lead_places_the_venue_by_clicking_and_finds_it_on_the_quartier_map(clie
     svg = page.locator("svg.place-svg")
     expect(svg).to_be_visible()
     assert axe(page) == []
-    layer = geometry.provider().districts()
-    x, y = layer.projection.xy(KURSAAL[1], KURSAAL[0])
-    svg.scroll_into_view_if_needed()
-    box = svg.bounding_box()
-    page.mouse.click(box["x"] + x * box["width"] / layer.width, box["y"] + y * box["height"] / layer.height)
+    click_on_place_map(page, *KURSAAL)
     expect(page.locator("#ort-status")).to_contain_text("Stadtbezirk Bad Cannstatt")
     expect(page.locator("#f-district")).to_have_value("bad-cannstatt")  # suggested from the point
     start = (utcnow() + timedelta(days=4)).astimezone()

@@ -5,8 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.quartiere import geometry
-from tests.browser.fixtures import browser_login
+from tests.browser.fixtures import browser_login, click_on_place_map
 from tests.helpers import make_user
 from tests.ideas.conftest import make_round
 
@@ -29,11 +28,7 @@ def test_place_by_click_then_find_the_point(page, axe):
     svg = page.locator("svg.place-svg")
     expect(svg).to_be_visible()
     assert axe(page) == []
-    layer = geometry.provider().districts()
-    x, y = layer.projection.xy(KURSAAL[1], KURSAAL[0])
-    svg.scroll_into_view_if_needed()
-    box = svg.bounding_box()
-    page.mouse.click(box["x"] + x * box["width"] / layer.width, box["y"] + y * box["height"] / layer.height)
+    click_on_place_map(page, *KURSAAL)
     expect(page.locator("#ort-status")).to_contain_text("Stadtbezirk Bad Cannstatt")
     lat = float(page.locator("#f-lat").input_value())
     assert abs(lat - KURSAAL[0]) < 0.003
