@@ -66,6 +66,18 @@ def is_number(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def coordinate(value: str | None) -> float | str | None:
+    """A coordinate typed into a form (or set by the map script): empty is none, a number (decimal comma or
+    point) is a float, anything else stays text for the schema's validation to refuse with its message."""
+    value = (value or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
 def filled(value: str | None) -> str | None:
     """Surrounding whitespace removed; nothing left is refused ("Bitte ausfüllen."). None (an optional field not
     given) stays None. Used as a field validator: `_filled = field_validator("body")(filled)`."""

@@ -20,7 +20,7 @@ from app.quartiere import service as places
 from app.quartiere.reference import BOUNDARY_ATTRIBUTION
 from app.rounds import service as rounds
 from app.rounds.schemas import BERLIN
-from app.validation import is_number, parse
+from app.validation import coordinate, is_number, parse
 from app.web import templating
 from app.web.i18n import gettext as _
 from app.web.markdown import render as markdown
@@ -63,18 +63,6 @@ def _coordinate(value: float | None) -> str:
     return f"{value:.5f}" if value is not None else ""
 
 
-def _number(value: str) -> float | str | None:
-    """A coordinate from the form's hidden field: empty is none, a number is a number, else the text for
-    validation to refuse."""
-    value = (value or "").strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
 def _event_form(round_id: str = Form(""), title: str = Form(""), description: str = Form(""),
                 district: str = Form(""), quarter_id: str = Form(""), venue: str = Form(""), address: str = Form(""),
                 starts_at: str = Form(""), ends_at: str = Form(""), capacity: str = Form(""),
@@ -95,7 +83,7 @@ EventForm = Annotated[dict, Depends(_event_form)]
 
 def _parse_event(values: dict) -> EventIn:
     data = {**values, "quarter_id": values["quarter_id"] or None, "online_url": values["online_url"] or None,
-            "lat": _number(values.get("lat", "")), "lon": _number(values.get("lon", ""))}
+            "lat": coordinate(values.get("lat", "")), "lon": coordinate(values.get("lon", ""))}
     for key in ("round_id", "capacity"):
         if not is_number(values[key] or "x") or len(values[key]) > 9:
             raise Invalid(_("Bitte prüfen Sie Ihre Eingaben."), errors=[(key, _("Bitte eine ganze Zahl angeben."))])
@@ -106,7 +94,7 @@ def _form_page(request: Request, session: Session, *, event=None, values: dict, 
     return render(request, "events/form.html", {
         "event": event, "values": values, "errors": dict(exc.errors) if exc else {},
         "message": exc.message if exc else None, **_choices(session), **_labels(),
-        "picker": mapview.picker(_number(values.get("lat", "")), _number(values.get("lon", ""))),
+        "picker": mapview.picker(coordinate(values.get("lat", "")), coordinate(values.get("lon", ""))),
         "attribution": BOUNDARY_ATTRIBUTION},
         status_code=(exc.status if exc.status != 401 else 400) if exc else 200)
 

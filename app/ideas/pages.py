@@ -15,7 +15,7 @@ from app.ideas.schemas import BODY_MAX, TITLE_MAX, IdeaEditIn, IdeaIn, StatusIn
 from app.quartiere import geometry, mapview
 from app.quartiere import service as places
 from app.quartiere.reference import ATTRIBUTION, BOUNDARY_ATTRIBUTION
-from app.validation import parse
+from app.validation import coordinate, parse
 from app.web import templating
 from app.web.i18n import gettext as _
 from app.web.templating import redirect, render
@@ -145,7 +145,7 @@ def _chooser_map(session: Session, bezirk: str) -> mapview.MapView | None:
 
 def _picker(values: dict) -> dict:
     """The map on which a point is placed (by script: click, tap or arrow keys); the stored point as its marker."""
-    return mapview.picker(_number(str(values.get("lat") or "")), _number(str(values.get("lon") or "")))
+    return mapview.picker(coordinate(str(values.get("lat") or "")), coordinate(str(values.get("lon") or "")))
 
 
 def _form(request: Request, session: Session, user: User | None, *, values: dict, errors: dict | None = None,
@@ -206,16 +206,6 @@ def record_idea(request: Request, session: SessionDep, user: CurrentUser, title:
         source=offline.marker(idea)))
 
 
-def _number(value: str) -> float | str | None:
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return value  # validation reports it
-
-
 @router.post("/ideen")
 def create_idea(request: Request, session: SessionDep, user: CurrentUser, title: str = Form(""),
                 body: str = Form(""), category: str = Form(""), quarter_id: str = Form(""),
@@ -224,7 +214,7 @@ def create_idea(request: Request, session: SessionDep, user: CurrentUser, title:
               "section_id": section_id, "lat": lat, "lon": lon}
     try:
         data = parse(IdeaIn, {"title": title, "body": body, "category": category, "quarter_id": quarter_id or None,
-                              "section_id": section_id or None, "lat": _number(lat), "lon": _number(lon)})
+                              "section_id": section_id or None, "lat": coordinate(lat), "lon": coordinate(lon)})
         idea = service.create_idea(session, actor=user, data=data)
     except DomainError as exc:
         return _form(request, session, user, values=values, errors=dict(exc.errors), message=exc.message,
