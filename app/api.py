@@ -1,6 +1,4 @@
-"""The JSON API under /api/v1: each domain's API router."""
-
-from fastapi import APIRouter
+"""The JSON API under /api/v1: each domain's API router (their routes carry the prefix, app.deps.api_router)."""
 
 from app.accounts import api as accounts_api
 from app.discussion import api as discussion_api
@@ -14,15 +12,6 @@ from app.reports import api as reports_api
 from app.responses import api as responses_api
 from app.rounds import api as rounds_api
 
-router = APIRouter(prefix="/api/v1")
-router.include_router(accounts_api.router)
-router.include_router(documents_api.router)
-router.include_router(quartiere_api.router)
-router.include_router(rounds_api.router)
-router.include_router(discussion_api.router)
-router.include_router(ideas_api.router)
-router.include_router(events_api.router)
-router.include_router(responses_api.router)
-router.include_router(moderation_api.router)
-router.include_router(exports_api.router)
-router.include_router(reports_api.router)
+ROUTERS = (accounts_api.router, documents_api.router, quartiere_api.router, rounds_api.router, discussion_api.router,
+           ideas_api.router, events_api.router, responses_api.router, moderation_api.router, exports_api.router,
+           reports_api.router)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
@@ -21,19 +22,28 @@ def bearer_token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def load_user(request: Request, session: SessionDep) -> User | None:
-    """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected)."""
+async def load_user(request: Request, session: SessionDep) -> User | None:
+    """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected).
+
+    Asynchronous: a request without a token (most readers) takes no trip through the thread pool; one with a
+    token is looked up there."""
     api = request.url.path.startswith("/api/")
     token = bearer_token(request) if api else request.cookies.get(SESSION_COOKIE)
+    user = None
+    if token:
+        user = await run_in_threadpool(_user_for_token, token, "api" if api else "session")
+        if user is not None:
+            user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
+    request.state.user = user
+    return user
+
+
+def _user_for_token(token: str, kind: str) -> User | None:
     # Looked up in a session of its own, which frees its connection at once: the request's session starts
     # its work in the next trip through the thread pool (holding a connection across that wait can exhaust
     # the pool), and on SQLite a writer's first statement takes the write lock, which a read need not hold.
     with lookup_session() as lookup:
-        user = accounts.user_for_token(lookup, token, kind="api" if api else "session")
-    if user is not None:
-        user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
-    request.state.user = user
-    return user
+        return accounts.user_for_token(lookup, token, kind=kind)
 
 
 OptionalUser = Annotated[User | None, Depends(load_user)]
@@ -92,5 +102,9 @@ def page_router(**kwargs) -> APIRouter:
                      **kwargs)
 
 
+API_PREFIX = "/api/v1"
+
+
 def api_router(**kwargs) -> APIRouter:
-    return APIRouter(route_class=SessionRoute, **kwargs)
+    """A domain's part of the JSON API: its routes carry the whole path (/api/v1/…), see app/main.py."""
+    return APIRouter(prefix=API_PREFIX, route_class=SessionRoute, **kwargs)
