@@ -78,9 +78,10 @@ def test_a_rendered_page_leaves_no_reference_cycle_holding_its_data(monkeypatch)
              "t/page.html": '{% from "t/macros.html" import shown with context %}{% for x in items %}'
                             '{{ shown(x) }}{% endfor %}{% include "t/part.html" %}',
              "t/part.html": '{% from "t/macros.html" import shown with context %}{{ shown(items[0]) }}'}
-    monkeypatch.setattr(templating.env, "loader", jinja2.ChoiceLoader([jinja2.DictLoader(pages),
-                                                                        templating.env.loader]))
-    monkeypatch.setattr(templating.env, "cache", {})
+    for environment in (templating.env, *templating._LOCALE_ENVS.values()):  # pages render in the locale's
+        monkeypatch.setattr(environment, "loader", jinja2.ChoiceLoader([jinja2.DictLoader(pages),
+                                                                         templating.env.loader]))
+        monkeypatch.setattr(environment, "cache", {})
 
     class Item:
         def __init__(self, text):
@@ -99,3 +100,39 @@ def test_a_rendered_page_leaves_no_reference_cycle_holding_its_data(monkeypatch)
         gc.enable()
     assert body == b"[&lt;a&gt;|tok][b|tok][&lt;a&gt;|tok]"
     assert templating.render(request, "t/page.html", {"items": [Item("c")]}).body == b"[c|tok][c|tok]"
+
+
+def test_constant_texts_translated_at_compile_time_read_as_at_run_time():
+    """Pages are rendered by an environment per locale that translates `_("literal")` when compiling: the same
+    text as the run-time `_()` of `env`, with the same escaping, and the constant really folded."""
+    from app.web.templating import _LOCALE_ENVS
+
+    source = ('{{ _("Abmelden") }}|{{ _("Absatz {n}").format(n=value) }}|{% set label = _("Anmelden") %}{{ label }}'
+              '|{{ _(name) }}|{{ ngettext("%(num)d Unterstützung", "%(num)d Unterstützungen", 3) }}'
+              '|{{ _("Zustimmung") if value else _("Ablehnung") }}|{{ _("Ungültig: {x}").format(x="ok") }}')
+    for locale in i18n.LOCALES:
+        token = i18n.current_locale.set(locale)
+        try:
+            values = {"value": "<b>&", "name": "Abmelden"}
+            expected = env.from_string(source).render(**values)
+            assert _LOCALE_ENVS[locale].from_string(source).render(**values) == expected
+            assert "&lt;b&gt;&amp;" in expected
+        finally:
+            i18n.current_locale.reset(token)
+    token = i18n.current_locale.set("en")
+    try:
+        assert env.from_string('{{ _("Abmelden") }}').render() == "Log out"
+    finally:
+        i18n.current_locale.reset(token)
+    compiled = _LOCALE_ENVS["en"].compile('{{ _("Abmelden") }}', raw=True)
+    assert "Log out" in compiled and "context.call" not in compiled
+
+
+def test_every_template_compiles_in_every_locale():
+    from app.web.templating import _LOCALE_ENVS
+
+    names = env.list_templates(extensions=["html", "txt", "xml", "ics"])
+    assert len(names) > 50
+    for overlay in _LOCALE_ENVS.values():
+        for name in names:
+            overlay.get_template(name)

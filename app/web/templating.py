@@ -6,7 +6,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import jinja2
+import jinja2.ext
 import markupsafe
+from jinja2.lexer import Token
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup, _escape_inner
 from starlette.requests import Request
@@ -104,6 +106,41 @@ def _gettext(message: str, **variables) -> Markup:
 
 
 env.globals["_"] = _gettext
+
+
+class _TranslatedConstants(jinja2.ext.Extension):
+    """`_("literal")` translated when the template is compiled, for the locale of its environment (see
+    `_LOCALE_ENVS`): the call becomes `("Übersetzung"|safe)`, which Jinja's optimizer turns into constant text.
+    The same result as `_gettext` above, without a call per use at render time (the expert's section page has
+    about 700). Left to run time: calls with variables, a literal with "%" (gettext's formatting), `x._(…)`."""
+
+    def filter_stream(self, stream):
+        locale = self.environment.qw_locale  # type: ignore[attr-defined]
+        tokens = list(stream)
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if (t.type == "name" and t.value == "_" and i + 3 < len(tokens) and (i == 0 or tokens[i - 1].type != "dot")
+                    and [x.type for x in tokens[i + 1:i + 4]] == ["lparen", "string", "rparen"]
+                    and "%" not in tokens[i + 2].value):
+                translated = i18n.translations(locale).gettext(tokens[i + 2].value)
+                yield from (Token(t.lineno, "lparen", "("), Token(t.lineno, "string", translated),
+                            Token(t.lineno, "pipe", "|"), Token(t.lineno, "name", "safe"),
+                            Token(t.lineno, "rparen", ")"))
+                i += 4
+                continue
+            yield t
+            i += 1
+
+
+def _locale_env(locale: str) -> jinja2.Environment:
+    """An overlay of `env` (the same loader, globals and filters; a cache of its own) whose templates are compiled
+    with their constant texts in `locale`."""
+    overlay = env.overlay(extensions=[_TranslatedConstants])
+    overlay.qw_locale = locale  # type: ignore[attr-defined]
+    return overlay
+
+
 env.trim_blocks = True
 env.lstrip_blocks = True
 env.globals["static_url"] = static_url
@@ -111,6 +148,11 @@ env.filters["datetime"] = i18n.format_datetime
 env.filters["date"] = i18n.format_date
 env.filters["number"] = i18n.format_number
 env.filters["isodate"] = lambda v: v.astimezone(BERLIN).isoformat() if v else ""
+
+# Pages are rendered by the environment of the reader's locale; `env` itself (translating at run time) renders
+# what is not a page response (mails, exports, panels inside pages).
+_LOCALE_ENVS = {locale: _locale_env(locale) for locale in i18n.LOCALES}
+_LOCALE_TEMPLATES = {locale: Jinja2Blocks(env=overlay) for locale, overlay in _LOCALE_ENVS.items()}
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *,
@@ -132,7 +174,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     contexts: list = []
     token = _CONTEXTS.set(contexts)
     try:
-        response = templates.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
+        pages = _LOCALE_TEMPLATES.get(ctx["locale"], templates)
+        response = pages.TemplateResponse(request, name, ctx, status_code=status_code, **kwargs)
     finally:
         _CONTEXTS.reset(token)
         _unlink(contexts)
