@@ -448,9 +448,63 @@ async def _rows(sql: str, params: tuple = ()) -> list[tuple]:
 
 async def generations(keys: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The current generations and urgent counts of these keys (0 for keys never raised)."""
-    found = {row[0]: (int(row[1]), int(row[2])) for row in await _rows(generations_sql(len(keys)), keys)}
+    if local_lookup():
+        found = _found(local_rows(generations_sql(len(keys)), keys))
+    else:
+        found = await _batched(keys)
     pairs = [found.get(key, (0, 0)) for key in keys]
     return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
+
+
+def _found(rows: list[tuple]) -> dict[str, tuple[int, int]]:
+    return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
+
+@dataclass
+class _Batch:
+    keys: set[str]
+    result: asyncio.Future
+
+
+_BATCH_KEYS = 200
+_batch: dict = {"loop": None, "waiting": None}  # the batch of this event loop that has not been sent yet
+
+
+async def _batched(keys: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """PostgreSQL: the lookups of every request that asks before the next turn of the event loop, as one query.
+    During a rush thirty readers ask at once; each waited for one of the few connections and paid a round trip.
+    Still exact: the query is sent after every request in it has asked, so each sees every write committed
+    before it asked (a hide or an erasure too)."""
+    loop = asyncio.get_running_loop()
+    batch = _batch["waiting"] if _batch["loop"] is loop else None
+    if batch is None or len(batch.keys) + len(keys) > _BATCH_KEYS:
+        batch = _Batch(keys=set(), result=loop.create_future())
+        _batch.update(loop=loop, waiting=batch)
+        loop.call_soon(_send, batch)
+    batch.keys.update(keys)
+    return await asyncio.shield(batch.result)  # one request going away does not cancel the others' lookup
+
+
+def _send(batch: _Batch) -> None:
+    if _batch["waiting"] is batch:
+        _batch["waiting"] = None  # later requests make a new batch
+
+    async def run() -> None:
+        try:
+            rows = await async_rows(generations_sql(len(batch.keys)), tuple(batch.keys))
+        except BaseException as exc:  # noqa: BLE001 - handed to every request of the batch
+            if not batch.result.done():
+                batch.result.set_exception(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+            batch.result.exception()  # retrieved here too: nobody may be left waiting for it
+            return
+        batch.result.set_result(_found(rows))
+
+    task = asyncio.get_running_loop().create_task(run())
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)
+
+
+_sending: set[asyncio.Task] = set()  # batches being sent (kept referenced while they run)
 
 
 async def next_round_boundary(now: datetime) -> datetime | None:

@@ -5,7 +5,7 @@ import re
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from tests.helpers import api_token, login, make_user
+from tests.helpers import PASSWORD, api_token, login, make_user
 
 
 def _csrf_in_page(html: str) -> str:
@@ -61,3 +61,46 @@ def test_an_odd_cookie_beside_the_login_never_turns_a_personal_page_into_a_share
         assert "Nur Für Mich" in page.text
     with TestClient(asgi_app) as stranger:
         assert "Nur Für Mich" not in stranger.get("/").text
+
+
+def test_readers_asking_at_once_share_one_lookup_and_each_sees_the_writes_before_it(asgi_app, monkeypatch):
+    """On PostgreSQL the generations of every request that asks before the next turn of the event loop are read
+    by one query (app/cache.py _batched); a write committed before a reader asks is seen by it all the same.
+    (SQLite reads them on the event loop itself, one statement each: nothing to share there.)"""
+    import asyncio
+
+    import httpx
+
+    from app import cache
+    from tests.conftest import IS_POSTGRES
+
+    lead = make_user("lead")
+    lookups: list[tuple] = []
+    original = cache.async_rows
+
+    async def counted(sql, params=(), **kwargs):
+        if sql.startswith("SELECT key, generation"):
+            lookups.append(params)
+        return await original(sql, params, **kwargs)
+
+    monkeypatch.setattr(cache, "async_rows", counted)
+
+    async def run() -> None:
+        async with asgi_app.router.lifespan_context(asgi_app):
+            transport = httpx.ASGITransport(app=asgi_app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                assert (await c.get("/api/v1/documents")).json()["total"] == 0  # now cached
+                lookups.clear()
+                answers = await asyncio.gather(*(c.get("/api/v1/documents") for _ in range(20)))
+                assert [a.json()["total"] for a in answers] == [0] * 20
+                assert {a.headers["x-cache"] for a in answers} == {"hit"}
+                if IS_POSTGRES:
+                    assert 1 <= len(lookups) < 20, len(lookups)
+                token = (await c.post("/api/v1/tokens", json={"email": lead.email, "password": PASSWORD})).json()
+                created = await c.post("/api/v1/documents", headers={"Authorization": f"Bearer {token['token']}"},
+                                       json={"title": "Rahmenkonzeption", "slug": "rk", "description": "Entwurf"})
+                assert created.status_code == 201, created.text
+                answers = await asyncio.gather(*(c.get("/api/v1/documents") for _ in range(20)))
+                assert [a.json()["total"] for a in answers] == [1] * 20
+
+    asyncio.run(run())
