@@ -68,6 +68,7 @@ def test_readers_asking_at_once_share_one_lookup_and_each_sees_the_writes_before
     by one query (app/cache.py _batched); a write committed before a reader asks is seen by it all the same.
     (SQLite reads them on the event loop itself, one statement each: nothing to share there.)"""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     import httpx
 
@@ -103,4 +104,5 @@ def test_readers_asking_at_once_share_one_lookup_and_each_sees_the_writes_before
                 answers = await asyncio.gather(*(c.get("/api/v1/documents") for _ in range(20)))
                 assert [a.json()["total"] for a in answers] == [1] * 20
 
-    asyncio.run(run())
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' loop may be running in this thread
+        pool.submit(asyncio.run, run()).result()

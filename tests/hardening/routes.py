@@ -1,5 +1,5 @@
-"""Every APIRoute of an app with its full path: FastAPI now keeps included routers nested (_IncludedRouter), so
-`app.routes` alone no longer lists the routes of the domains' routers."""
+"""Every APIRoute of an app with its full path. The app lists its domains' routes flat (app/main.py); a router
+included the FastAPI way stays nested (_IncludedRouter) and is walked too, so that no route is missed either way."""
 
 from collections.abc import Iterator
 
