@@ -468,6 +468,7 @@ class _Batch:
 
 _BATCH_KEYS = 200
 _batch: dict = {"loop": None, "waiting": None}  # the batch of this event loop that has not been sent yet
+_sending: set[asyncio.Task] = set()  # batches being sent (kept referenced while they run)
 
 
 async def _batched(keys: tuple[str, ...]) -> dict[str, tuple[int, int]]:
@@ -502,9 +503,6 @@ def _send(batch: _Batch) -> None:
     task = asyncio.get_running_loop().create_task(run())
     _sending.add(task)
     task.add_done_callback(_sending.discard)
-
-
-_sending: set[asyncio.Task] = set()  # batches being sent (kept referenced while they run)
 
 
 async def next_round_boundary(now: datetime) -> datetime | None:

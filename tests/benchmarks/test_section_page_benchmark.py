@@ -22,7 +22,7 @@ from pathlib import Path
 
 from app import db
 from tests.benchmarks.datagen import PAGE_HOT, fill_section_page
-from tests.benchmarks.load import Server, app_env
+from tests.benchmarks.load import CSRF_COOKIE, Server, app_env
 from tests.benchmarks.uncached import statements, uncached_client
 from tests.conftest import TEST_DB_URL
 from tests.helpers import login, make_user
@@ -35,7 +35,7 @@ HEADERS = {"Accept": "text/html", "Accept-Encoding": "gzip, deflate", "Accept-La
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process and its children that have ended (uvicorn's worker is a child)."""
+    """User and system CPU time of a process and of its running children (uvicorn's worker is a child)."""
     total = 0.0
     for p in [pid, *_children(pid)]:
         fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
@@ -90,7 +90,6 @@ def test_section_page_rendered_from_scratch(client):
     from tests.conftest import _truncate
 
     url = f"/abschnitte/{PAGE_HOT}"
-    csrf = "qw_csrf=bench-csrf-cookie-of-a-returning-visitor"
     results = []
     for total in (100, 100_000):
         _truncate()
@@ -102,13 +101,13 @@ def test_section_page_rendered_from_scratch(client):
         with uncached_client() as uncached:
             anonymous_sql = _statements(uncached, url)
             login(uncached, reader)
-            session_cookie = f"{csrf}; qw_session={uncached.cookies.get('qw_session')}"
+            session_cookie = f"{CSRF_COOKIE}; qw_session={uncached.cookies.get('qw_session')}"
             expert_sql = _statements(uncached, url)
         with Server("app.main:app", workers=1, env=app_env(TEST_DB_URL, page_cache=False)) as server:
-            anonymous = _over_http(server, url, csrf)
+            anonymous = _over_http(server, url, CSRF_COOKIE)
             expert = _over_http(server, url, session_cookie)
         with Server("app.main:app", workers=1, env=app_env(TEST_DB_URL, page_cache=True)) as server:
-            cached = _over_http(server, url, csrf)
+            cached = _over_http(server, url, CSRF_COOKIE)
         results.append((total, fill_s, (*anonymous, *anonymous_sql), (*cached, 0, anonymous_sql[1]),
                         (*expert, *expert_sql)))
 
