@@ -335,6 +335,17 @@ def load_comments(session: Session, *, section_id: int, version_id: int, params:
     return roots, old, replies
 
 
+@dataclass(slots=True)
+class Tally:
+    """A comment's votes for the vote widget (the attributes of VoteCounts): an object, not a dict, because a
+    template reads a dict's keys only after a failed attribute lookup, which per comment adds up."""
+    target: str
+    target_id: int
+    up: int
+    down: int
+    mine: int | None
+
+
 @dataclass
 class Node:
     comment: ShownComment
@@ -349,6 +360,10 @@ class Node:
     may_reply: bool = False
     may_vote: bool = False
     children: list["Node"] = field(default_factory=list)
+
+    @property
+    def votes(self) -> Tally:
+        return Tally(VoteTarget.comment.value, self.out.id, self.out.up, self.out.down, self.out.mine)
 
 
 @dataclass
