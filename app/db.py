@@ -15,13 +15,17 @@ from typing import Annotated
 
 import anyio
 from fastapi import Depends
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.exceptions import ResponseValidationError
 from fastapi.routing import APIRoute
+from fastapi.utils import is_body_allowed_for_status_code
 from sqlalchemy import DateTime, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.requests import Request
+from starlette.responses import Response
 
 from app.errors import Busy
 from app.settings import get_settings
@@ -385,7 +389,7 @@ def end_transaction(session: Session, *, failed: bool) -> None:
         session.commit()
 
 
-def _ending_in_thread(endpoint: Callable) -> Callable:
+def _ending_in_thread(endpoint: Callable, answer: list[Callable]) -> Callable:
     @functools.wraps(endpoint)
     def run(*args, **kwargs):
         try:
@@ -398,18 +402,43 @@ def _ending_in_thread(endpoint: Callable) -> Callable:
         session = _REQUEST_SESSION.get()
         if session is not None:
             end_transaction(session, failed=False)
-        return result
+        return answer[0](result) if answer and not isinstance(result, Response) else result
 
     return run
 
 
 class SessionRoute(APIRoute):
-    """A route whose synchronous endpoint ends the request's transaction in its own thread (see above)."""
+    """A route whose synchronous endpoint ends the request's transaction in its own thread (see above), and there
+    also turns its result into the JSON answer: FastAPI would validate a synchronous endpoint's result against
+    its response model in a further trip through the thread pool, which under load waits for a thread and
+    for the event loop once more (in a rush of votes, a write's slowest step)."""
 
     def __init__(self, path: str, endpoint: Callable, **kwargs):
+        answer: list[Callable] = []
         if not inspect.iscoroutinefunction(endpoint):
-            endpoint = _ending_in_thread(endpoint)
+            endpoint = _ending_in_thread(endpoint, answer)
         super().__init__(path, endpoint, **kwargs)
+        if (self.response_field is not None and isinstance(self.response_class, DefaultPlaceholder)
+                and not _sets_response(self.dependant)):
+            answer.append(self._answer)
+
+    def _answer(self, result) -> Response:
+        """What FastAPI makes of a result when no dependency sets the status or headers (see _sets_response)."""
+        value, errors = self.response_field.validate(result, {}, loc=("response",))
+        if errors:
+            raise ResponseValidationError(errors=errors, body=result)
+        content = self.response_field.serialize_json(
+            value, include=self.response_model_include, exclude=self.response_model_exclude,
+            by_alias=self.response_model_by_alias, exclude_unset=self.response_model_exclude_unset,
+            exclude_defaults=self.response_model_exclude_defaults, exclude_none=self.response_model_exclude_none)
+        status = self.status_code or 200
+        return Response(content if is_body_allowed_for_status_code(status) else b"", status_code=status,
+                        media_type="application/json")
+
+
+def _sets_response(dependant) -> bool:
+    """Whether the endpoint or one of its dependencies takes FastAPI's `Response` to set status or headers."""
+    return dependant.response_param_name is not None or any(_sets_response(d) for d in dependant.dependencies)
 
 
 async def end_session(session: Session) -> None:

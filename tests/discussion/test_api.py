@@ -409,3 +409,41 @@ def test_sort_by_paragraph_follows_the_paragraphs_order_in_the_api_and_on_the_pa
     page = client.get(f"/abschnitte/{world.section_id}?sort=paragraph").text
     shown = [page.index(f"Beitrag zu Absatz {n}.") for n in range(1, 9)]
     assert shown == sorted(shown)
+
+
+def test_a_write_takes_one_trip_through_the_thread_pool_and_answers_as_its_response_model(client, monkeypatch):
+    """A synchronous API route turns its result into JSON in the thread it ran in (app/db.py SessionRoute): FastAPI
+    would validate it in a further trip through the thread pool, a wait for a thread and for the event loop that
+    in a rush of writes was a write's slowest step. The answer is the response model's: status, fields, types."""
+    import fastapi.routing
+
+    from app.discussion.schemas import CommentOut
+
+    trips = []
+    original = fastapi.routing.run_in_threadpool
+
+    async def counted(func, *args, **kwargs):
+        trips.append(func)
+        return await original(func, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "run_in_threadpool", counted)
+    sid = f.section()
+    f.round_([sid])
+    author, voter = api_token(client, make_user("expert")), api_token(client, make_user("expert"))
+    trips.clear()
+    created = _post(client, sid, author, body="Ein **Hinweis**.")
+    assert len(trips) == 1, "the endpoint's trip only (it also writes the answer)"
+    assert created.status_code == 201 and created.headers["content-type"] == "application/json"
+    comment = created.json()
+    assert comment["html"].strip() == "<p>Ein <strong>Hinweis</strong>.</p>" and comment["section_id"] == sid
+    assert set(comment) == set(CommentOut.model_fields)  # the model's fields, nothing more
+    trips.clear()
+    vote = client.put("/api/v1/votes", json={"target": "comment", "target_id": comment["id"], "value": 1},
+                      headers=voter)
+    assert len(trips) == 1
+    assert vote.status_code == 200
+    assert vote.json() == {"target": "comment", "target_id": comment["id"], "up": 1, "down": 0, "mine": 1}
+    refused = client.put("/api/v1/votes", json={"target": "comment", "target_id": comment["id"], "value": 1},
+                         headers=author)  # one's own comment: refused as before, nothing stored
+    assert refused.status_code in (403, 409) and "detail" in refused.json()
+    assert client.get(f"/api/v1/votes?target=comment&target_id={comment['id']}").json()["up"] == 1
