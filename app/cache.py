@@ -438,9 +438,10 @@ async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tu
     return rows[0] if rows else None
 
 
-async def _rows(sql: str, params: tuple = ()) -> list[tuple]:
-    # Never a blocking wait on the event loop for a pooled connection that only the waiting requests could
-    # give back (it deadlocks): SQLite on the kept connection right here, PostgreSQL asynchronously.
+async def rows_on_loop(sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows read on the event loop (`?` placeholders): never a blocking wait there for a pooled connection that
+    only the waiting requests could give back (it deadlocks): SQLite on the kept connection right here,
+    PostgreSQL asynchronously."""
     if local_lookup():
         return local_rows(sql, params)
     return await async_rows(sql, params)
@@ -508,5 +509,5 @@ def _send(batch: _Batch) -> None:
 async def next_round_boundary(now: datetime) -> datetime | None:
     """The next moment a round opens or closes: pages that show rounds change then without a write."""
     param = _boundary_param(now, local_lookup())
-    row = await _rows(BOUNDARY_SQL, (param, param))
-    return _as_utc(row[0][0]) if row else None
+    rows = await rows_on_loop(BOUNDARY_SQL, (param, param))
+    return _as_utc(rows[0][0]) if rows else None

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.db import SessionDep as SessionDep  # the request's session, with its lifecycle (app/db.py)
-from app.db import SessionRoute, lookup_session, new_session
+from app.db import SessionRoute, get_engine, lookup_session, new_session
 from app.errors import Forbidden, Unauthorized
 from app.web.i18n import gettext as _
 from app.web.security import csrf_protect
@@ -25,17 +25,33 @@ def bearer_token(request: Request) -> str | None:
 async def load_user(request: Request, session: SessionDep) -> User | None:
     """API requests authenticate by bearer token, pages by the session cookie (CSRF-protected).
 
-    Asynchronous: a request without a token (most readers) takes no trip through the thread pool; one with a
-    token is looked up there."""
+    Asynchronous, and no trip through the thread pool: the token's user is read on the event loop as the page
+    cache reads (SQLite: its own connection to the local file; PostgreSQL: an asynchronous connection), one
+    indexed row. Under load each trip through the pool is a wait for a thread and then for the loop; a write
+    now makes one, its endpoint's. Should that read fail, the lookup runs in the pool as before (its errors are
+    the ones the app answers, e.g. 503 while the database is away)."""
     api = request.url.path.startswith("/api/")
     token = bearer_token(request) if api else request.cookies.get(SESSION_COOKIE)
     user = None
     if token:
-        user = await run_in_threadpool(_user_for_token, token, "api" if api else "session")
+        kind = "api" if api else "session"
+        try:
+            user = await _user_on_loop(token, kind)
+        except Exception:  # noqa: BLE001 - the pooled lookup below gives the error its proper answer
+            user = await run_in_threadpool(_user_for_token, token, kind)
         if user is not None:
             user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
     request.state.user = user
     return user
+
+
+async def _user_on_loop(token: str, kind: str) -> User | None:
+    from app.cache import rows_on_loop
+
+    dialect_name = get_engine().dialect.name
+    query = accounts.user_row_query(token, kind=kind, dialect_name=dialect_name)
+    rows = await rows_on_loop(*query) if query else None
+    return accounts.user_from_row(rows[0], dialect_name=dialect_name) if rows else None
 
 
 def _user_for_token(token: str, kind: str) -> User | None:

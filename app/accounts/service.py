@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import psycopg
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from app import audit, ratelimit
@@ -231,22 +232,56 @@ def user_for_token(session: Session, token: str | None, *, kind: str) -> User | 
     return session.exec(_USER_FOR_TOKEN, params={"token_hash": _hash(token), "kind": kind, "now": utcnow()}).first()
 
 
+_USER_COLUMNS = tuple(User.__table__.columns)
+_USER_ROW_FOR_TOKEN = select(*_USER_COLUMNS).join(AuthToken, AuthToken.user_id == User.id).where(*_VALID_TOKEN)
+
+
+def _dialect(dialect_name: str):
+    return sqlite.dialect(paramstyle="qmark") if dialect_name == "sqlite" else psycopg.dialect(paramstyle="qmark")
+
+
 @functools.cache
-def _user_id_sql(dialect_name: str) -> str:
-    dialect = sqlite.dialect(paramstyle="qmark") if dialect_name == "sqlite" else psycopg.dialect(paramstyle="qmark")
-    compiled = _USER_ID_FOR_TOKEN.compile(dialect=dialect)
+def _plain_sql(statement, dialect_name: str) -> str:
+    compiled = statement.compile(dialect=_dialect(dialect_name))
     assert list(compiled.positiontup) == ["token_hash", "kind", "now"]
     return str(compiled)
+
+
+def _plain_query(statement, token: str | None, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
+    if not _usable(token):
+        return None
+    now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC (on SQLite as SQLAlchemy's text form)
+    return _plain_sql(statement, dialect_name), (
+        _hash(token), kind, now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect_name == "sqlite" else now)
 
 
 def user_id_query(token: str | None, *, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
     """The same rule as user_for_token as one plain DB-API query with `?` placeholders and its parameters, for
     the page cache's hot path (no ORM session, no pooled connection; app/cache.py). None: no valid token."""
-    if not _usable(token):
-        return None
-    now = utcnow().replace(tzinfo=None)  # UTCDateTime stores naive UTC (on SQLite as SQLAlchemy's text form)
-    return _user_id_sql(dialect_name), (_hash(token), kind,
-                                        now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect_name == "sqlite" else now)
+    return _plain_query(_USER_ID_FOR_TOKEN, token, kind, dialect_name)
+
+
+def user_row_query(token: str | None, *, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
+    """The same as one plain query for the user's whole row (`user_from_row` makes the User of it): the request's
+    user looked up on the event loop, without a session or a trip through the thread pool (app/deps.py)."""
+    return _plain_query(_USER_ROW_FOR_TOKEN, token, kind, dialect_name)
+
+
+@functools.cache
+def _user_processors(dialect_name: str) -> tuple:
+    dialect = _dialect(dialect_name)
+    return tuple((column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
+                 for column in _USER_COLUMNS)
+
+
+def user_from_row(row: tuple, *, dialect_name: str) -> User:
+    """The User of a row of `user_row_query`, with the values SQLAlchemy would give (dates, flags) and detached,
+    as if loaded by a session that has closed: a request's session takes it up without SQL (merge, load=False)."""
+    values = {key: value if process is None or value is None else process(value)
+              for (key, process), value in zip(_user_processors(dialect_name), row, strict=True)}
+    user = User(**values)
+    make_transient_to_detached(user)
+    return user
 
 
 def revoke_token(session: Session, token: str | None) -> None:

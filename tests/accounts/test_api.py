@@ -123,3 +123,44 @@ def test_my_data_export_and_pagination_bounds(client):
     assert client.get("/api/v1/users?page=abc", headers=headers).status_code == 422
     page = client.get("/api/v1/users?page=999", headers=headers).json()
     assert page["items"] == [] and page["total"] == 1
+
+
+def test_the_user_read_on_the_event_loop_is_the_one_a_session_loads(client, monkeypatch):
+    """load_user reads the token's user on the event loop (app/deps.py): every column as the ORM gives it (dates
+    with their zone, flags as booleans), attached to the request's session without a query; blocked or
+    deactivated accounts and revoked tokens are refused at once; and should that read fail, the lookup in the
+    thread pool answers instead."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app import cache, deps
+    from app.accounts.models import User
+    from app.db import new_session
+
+    user = make_user("expert", email="spalten@example.org", organisation="Träger <West>")
+    headers = api_token(client, user)
+    token = headers["Authorization"].removeprefix("Bearer ")
+
+    def on_loop(kind):  # a loop in a thread of its own (a browser test may have left one running in this thread)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, deps._user_on_loop(token, kind)).result()
+
+    on_loop_user = on_loop("api")
+    with new_session() as session:
+        loaded = session.get(User, user.id)
+        for column in User.__table__.columns:
+            mine, theirs = getattr(on_loop_user, column.key), getattr(loaded, column.key)
+            assert mine == theirs and type(mine) is type(theirs), column.key
+    assert on_loop("session") is None  # an API token is no session
+    assert client.get("/api/v1/me", headers=headers).json()["organisation"] == "Träger <West>"
+
+    def broken(*args):
+        raise RuntimeError("the kept connection is gone")
+
+    monkeypatch.setattr(cache, "rows_on_loop", broken)
+    assert client.get("/api/v1/me", headers=headers).json()["id"] == user.id  # answered by the pooled lookup
+    monkeypatch.undo()
+    with new_session(writer=True) as session:
+        session.get(User, user.id).is_active = False
+        session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401

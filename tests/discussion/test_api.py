@@ -412,21 +412,25 @@ def test_sort_by_paragraph_follows_the_paragraphs_order_in_the_api_and_on_the_pa
 
 
 def test_a_write_takes_one_trip_through_the_thread_pool_and_answers_as_its_response_model(client, monkeypatch):
-    """A synchronous API route turns its result into JSON in the thread it ran in (app/db.py SessionRoute): FastAPI
-    would validate it in a further trip through the thread pool, a wait for a thread and for the event loop that
-    in a rush of writes was a write's slowest step. The answer is the response model's: status, fields, types."""
+    """A write's only trip through the thread pool is its endpoint's: the token's user is read on the event loop
+    (app/deps.py), and a synchronous API route turns its result into JSON in the thread it ran in (app/db.py
+    SessionRoute), where FastAPI would validate it in a further trip. Each trip is a wait for a thread and then for
+    the event loop, which in a rush of writes were a write's slowest steps. The answer is the response model's."""
     import fastapi.routing
 
+    from app import deps
     from app.discussion.schemas import CommentOut
 
     trips = []
-    original = fastapi.routing.run_in_threadpool
 
-    async def counted(func, *args, **kwargs):
-        trips.append(func)
-        return await original(func, *args, **kwargs)
+    def counting(original):
+        async def counted(func, *args, **kwargs):
+            trips.append(func)
+            return await original(func, *args, **kwargs)
+        return counted
 
-    monkeypatch.setattr(fastapi.routing, "run_in_threadpool", counted)
+    monkeypatch.setattr(fastapi.routing, "run_in_threadpool", counting(fastapi.routing.run_in_threadpool))
+    monkeypatch.setattr(deps, "run_in_threadpool", counting(deps.run_in_threadpool))
     sid = f.section()
     f.round_([sid])
     author, voter = api_token(client, make_user("expert")), api_token(client, make_user("expert"))
