@@ -127,9 +127,8 @@ def test_my_data_export_and_pagination_bounds(client):
 
 def test_the_user_read_on_the_event_loop_is_the_one_a_session_loads(client, monkeypatch):
     """load_user reads the token's user on the event loop (app/deps.py): every column as the ORM gives it (dates
-    with their zone, flags as booleans), attached to the request's session without a query; blocked or
-    deactivated accounts and revoked tokens are refused at once; and should that read fail, the lookup in the
-    thread pool answers instead."""
+    with their zone, flags as booleans); an API token is no session; should that read fail, the lookup in the
+    thread pool answers instead; a deactivated account is refused at once."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
