@@ -90,12 +90,18 @@ class Health:
 
 def fire(server: Server, requests: list[tuple[str, str, dict]]) -> tuple[list[int | str], Health]:
     """Fire the requests (method, path, httpx arguments) at once, each on a connection of its own opened
-    beforehand, while /healthz is watched; returns their statuses (or "timeout") and the watch."""
-    url, start = server.url, threading.Barrier(len(requests))
+    beforehand, while /healthz is watched; returns their statuses (or "timeout") and the watch.
+
+    Every client is made before any connects: making one costs 20–70 ms (httpx loads its TLS certificates), so a
+    connection opened while hundreds of clients were still being made sat idle beyond the server's keep-alive
+    timeout (uvicorn: 5 s), and its request, sent just as the server closed it, failed as "Server disconnected"
+    (seen on a slow machine with the 240 requests of test_write_bursts: 4.9 s at the barrier)."""
+    url, made, start = server.url, threading.Barrier(len(requests)), threading.Barrier(len(requests))
 
     def send(request: tuple[str, str, dict]) -> int | str:
         method, path, kwargs = request
         with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client:
+            made.wait()
             client.get("/healthz")  # connected
             start.wait()
             try:
