@@ -390,11 +390,6 @@ def local_rows(sql: str, params: tuple = ()) -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-def local_row(sql: str, params: tuple = ()) -> tuple | None:
-    rows = local_rows(sql, params)
-    return rows[0] if rows else None
-
-
 ASYNC_CONNECTIONS = 4
 _async: dict = {"loop": None, "engine": None, "slots": []}
 
@@ -431,11 +426,6 @@ async def async_rows(sql: str, params: tuple = (), *, timeout: float = 2.0) -> l
             _finish(conn)
             raise
     return [tuple(row) for row in rows]
-
-
-async def async_row(sql: str, params: tuple = (), *, timeout: float = 2.0) -> tuple | None:
-    rows = await async_rows(sql, params, timeout=timeout)
-    return rows[0] if rows else None
 
 
 async def rows_on_loop(sql: str, params: tuple = ()) -> list[tuple]:

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from app.accounts import service as accounts
 from app.accounts.models import Role, User
 from app.db import SessionDep as SessionDep  # the request's session, with its lifecycle (app/db.py)
-from app.db import SessionRoute, get_engine, lookup_session, new_session
+from app.db import SessionRoute, get_engine, lookup_session
 from app.errors import Forbidden, Unauthorized
 from app.web.i18n import gettext as _
 from app.web.security import csrf_protect
@@ -27,16 +27,19 @@ async def load_user(request: Request, session: SessionDep) -> User | None:
 
     Asynchronous, and no trip through the thread pool: the token's user is read on the event loop as the page
     cache reads (SQLite: its own connection to the local file; PostgreSQL: an asynchronous connection), one
-    indexed row. Under load each trip through the pool is a wait for a thread and then for the loop; a write
-    now makes one, its endpoint's. Should that read fail, the lookup runs in the pool as before (its errors are
-    the ones the app answers, e.g. 503 while the database is away)."""
+    indexed row, and only once a request: a page the cache looked at comes with the row it read (session_user).
+    Under load each trip through the pool is a wait for a thread and then for the loop; a write makes one, its
+    endpoint's. Should that read fail, the lookup runs in the pool as before (its errors are the ones the app
+    answers, e.g. 503 while the database is away)."""
     api = request.url.path.startswith("/api/")
     token = bearer_token(request) if api else request.cookies.get(SESSION_COOKIE)
     user = None
     if token:
         kind = "api" if api else "session"
+        read = getattr(request.state, USER_ROW, None)
         try:
-            user = await _user_on_loop(token, kind)
+            row = read[1] if read is not None and read[0] == token and not api else await _user_row(token, kind)
+            user = accounts.user_from_row(row, dialect_name=get_engine().dialect.name) if row else None
         except Exception:  # noqa: BLE001 - the pooled lookup below gives the error its proper answer
             user = await run_in_threadpool(_user_for_token, token, kind)
         if user is not None:
@@ -45,13 +48,28 @@ async def load_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-async def _user_on_loop(token: str, kind: str) -> User | None:
+USER_ROW = "user_row"  # in a request's state: (session token, the row read for it, None if not valid)
+
+
+async def session_user(token: str, state: dict) -> int | None:
+    """The user id of a valid browser session, for the page cache (it keys logged-in pages by it). The row read
+    stays in the request's state: should the page be rendered, load_user takes the user from it."""
+    row = await _user_row(token, "session")
+    state[USER_ROW] = (token, row)
+    return accounts.user_id_of_row(row) if row else None
+
+
+async def _user_row(token: str, kind: str) -> tuple | None:
     from app.cache import rows_on_loop
 
-    dialect_name = get_engine().dialect.name
-    query = accounts.user_row_query(token, kind=kind, dialect_name=dialect_name)
+    query = accounts.user_row_query(token, kind=kind, dialect_name=get_engine().dialect.name)
     rows = await rows_on_loop(*query) if query else None
-    return accounts.user_from_row(rows[0], dialect_name=dialect_name) if rows else None
+    return rows[0] if rows else None
+
+
+async def _user_on_loop(token: str, kind: str) -> User | None:
+    row = await _user_row(token, kind)
+    return accounts.user_from_row(row, dialect_name=get_engine().dialect.name) if row else None
 
 
 def _user_for_token(token: str, kind: str) -> User | None:
@@ -63,31 +81,6 @@ def _user_for_token(token: str, kind: str) -> User | None:
 
 
 OptionalUser = Annotated[User | None, Depends(load_user)]
-
-
-def session_user_id(token: str) -> int | None:
-    """The user id of a valid browser session (the page cache keys logged-in pages by it)."""
-    with new_session() as session:
-        user = accounts.user_for_token(session, token, kind="session")
-        return user.id if user else None
-
-
-async def session_user_id_async(token: str) -> int | None:
-    """session_user_id on PostgreSQL, on the event loop's own asynchronous connection (app/cache.py)."""
-    from app.cache import async_row
-
-    query = accounts.user_id_query(token, kind="session", dialect_name="postgresql")
-    row = await async_row(*query) if query else None
-    return row[0] if row else None
-
-
-def session_user_id_local(token: str) -> int | None:
-    """session_user_id on SQLite, without an ORM session or a pooled connection (see app/cache.py local_row)."""
-    from app.cache import local_row
-
-    query = accounts.user_id_query(token, kind="session", dialect_name="sqlite")
-    row = local_row(*query) if query else None
-    return row[0] if row else None
 
 
 async def current_user(user: OptionalUser) -> User:  # async: no trip through the thread pool

@@ -51,6 +51,38 @@ def test_logged_in_pages_are_never_shared(client, asgi_app):
         assert "Nur Für Mich" not in stranger.get("/").text
 
 
+def test_a_logged_in_page_reads_its_user_once_and_every_request_checks_the_login(client, monkeypatch):
+    """The page cache reads the session's user on the event loop (app/deps.py session_user); a page it then
+    renders takes the user from that read, a cached copy is served only after it (so a block counts at once)."""
+    from app import cache
+    from app.accounts.models import User
+    from app.db import new_session
+
+    user = make_user("resident", name="Einmal Gelesen")
+    login(client, user)
+    client.get("/")  # any message left by the login is shown here
+    reads = []
+    original = cache.rows_on_loop
+
+    async def counted(sql, params=()):
+        if "token_hash" in sql:
+            reads.append(sql)
+        return await original(sql, params)
+
+    monkeypatch.setattr(cache, "rows_on_loop", counted)
+    rendered = client.get("/?erstmals=1")
+    assert rendered.headers["x-cache"] == "miss" and "Einmal Gelesen" in rendered.text
+    assert len(reads) == 1
+    again = client.get("/?erstmals=1")
+    assert again.headers["x-cache"] == "hit" and again.text == rendered.text
+    assert len(reads) == 2
+    with new_session(writer=True) as session:
+        session.get(User, user.id).is_active = False
+        session.commit()
+    blocked = client.get("/?erstmals=1")
+    assert "x-cache" not in blocked.headers and "Einmal Gelesen" not in blocked.text  # the app answered, uncached
+
+
 def test_an_odd_cookie_beside_the_login_never_turns_a_personal_page_into_a_shared_one(client, asgi_app):
     user = make_user("resident", name="Nur Für Mich")
     login(client, user)

@@ -214,12 +214,11 @@ def login(session: Session, *, data: TokenIn, ip: str, kind: str = "session") ->
 
 # The one rule for a valid token (session cookie or API token): its hash and kind match, it is neither revoked
 # nor expired, and its account is active and not deleted. Both lookups below are built from it once (a statement
-# built per call costs more than the lookup itself).
+# built per call costs more than the lookup itself): the ORM's and the plain row read on the event loop.
 _VALID_TOKEN = (AuthToken.token_hash == bindparam("token_hash"), AuthToken.kind == bindparam("kind"),
                 AuthToken.revoked_at.is_(None), AuthToken.expires_at > bindparam("now", type_=UTCDateTime),
                 User.is_active.is_(True), User.deleted_at.is_(None))
 _USER_FOR_TOKEN = select(User).join(AuthToken, AuthToken.user_id == User.id).where(*_VALID_TOKEN)
-_USER_ID_FOR_TOKEN = select(AuthToken.user_id).join(User, AuthToken.user_id == User.id).where(*_VALID_TOKEN)
 
 
 def _usable(token: str | None) -> bool:
@@ -255,16 +254,18 @@ def _plain_query(statement, token: str | None, kind: str, dialect_name: str) -> 
         _hash(token), kind, now.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect_name == "sqlite" else now)
 
 
-def user_id_query(token: str | None, *, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
-    """The same rule as user_for_token as one plain DB-API query with `?` placeholders and its parameters, for
-    the page cache's hot path (no ORM session, no pooled connection; app/cache.py). None: no valid token."""
-    return _plain_query(_USER_ID_FOR_TOKEN, token, kind, dialect_name)
-
-
 def user_row_query(token: str | None, *, kind: str, dialect_name: str) -> tuple[str, tuple] | None:
-    """The same as one plain query for the user's whole row (`user_from_row` makes the User of it): the request's
-    user looked up on the event loop, without a session or a trip through the thread pool (app/deps.py)."""
+    """The same rule as user_for_token as one plain DB-API query (`?` placeholders) for the user's whole row, and
+    its parameters; None: no usable token. Read on the event loop without a session or a trip through the thread
+    pool (app/deps.py); `user_from_row` makes the User of it, `user_id_of_row` gives its id."""
     return _plain_query(_USER_ROW_FOR_TOKEN, token, kind, dialect_name)
+
+
+_ID_AT = [column.key for column in _USER_COLUMNS].index("id")
+
+
+def user_id_of_row(row: tuple) -> int:
+    return row[_ID_AT]
 
 
 @functools.cache

@@ -28,7 +28,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import cache
@@ -65,12 +64,10 @@ class Flight:
 
 class PageCache:
     def __init__(self, app: ASGIApp, max_entries: int = 2000, max_bytes: int = 64 * 1024 * 1024,
-                 session_user: Callable[[str], int | None] | None = None,
-                 session_user_local: Callable[[str], int | None] | None = None,
-                 session_user_async: Callable[[str], Awaitable[int | None]] | None = None,
+                 session_user: Callable[[str, dict], Awaitable[int | None]] | None = None,
                  stale_seconds: float = 0.0):
-        """`session_user(token)` → the user id of a valid session (None: logged-in pages are not cached);
-        `session_user_local` the same on SQLite, fast enough to call on the event loop."""
+        """`await session_user(token, state)` → the user id of a valid session, read on the event loop (it may
+        leave what it read in the request's state); without it logged-in pages are not cached."""
         self.app = app
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.flights: dict[tuple, Flight] = {}
@@ -80,8 +77,6 @@ class PageCache:
         self.size = 0
         self.stale_seconds = stale_seconds
         self.session_user = session_user
-        self.session_user_local = session_user_local
-        self.session_user_async = session_user_async
 
     def _cacheable(self, scope: Scope) -> tuple[tuple[str, ...] | None, str | None]:
         """The keys of a page to serve from the cache (None: not cached), and the session token if logged in."""
@@ -102,13 +97,9 @@ class PageCache:
             return None, None
         return cache.page_keys(scope["path"]), session
 
-    async def _viewer(self, session: str) -> int | None:
+    async def _viewer(self, session: str, state: dict) -> int | None:
         try:
-            if self.session_user_local is None:
-                return await anyio.to_thread.run_sync(self.session_user, session)
-            if cache.local_lookup():
-                return self.session_user_local(session)
-            return await self.session_user_async(session)
+            return await self.session_user(session, state)
         except Exception:  # database unreachable: let the app answer (503) without the cache
             return None
 
@@ -121,7 +112,7 @@ class PageCache:
         token = state.get("csrf_token", "").encode()
         viewer = None
         if session is not None:
-            viewer = await self._viewer(session)
+            viewer = await self._viewer(session, state)
             if viewer is None:  # not (or no longer) a valid session: the app decides, nothing is cached
                 await self.app(scope, receive, send)
                 return
