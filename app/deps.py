@@ -36,10 +36,8 @@ async def load_user(request: Request, session: SessionDep) -> User | None:
     user = None
     if token:
         kind = "api" if api else "session"
-        read = getattr(request.state, USER_ROW, None)
         try:
-            row = read[1] if read is not None and read[0] == token and not api else await _user_row(token, kind)
-            user = accounts.user_from_row(row, dialect_name=get_engine().dialect.name) if row else None
+            user = await _user_on_loop(token, kind, getattr(request.state, USER_ROW, None))
         except Exception:  # noqa: BLE001 - the pooled lookup below gives the error its proper answer
             user = await run_in_threadpool(_user_for_token, token, kind)
         if user is not None:
@@ -67,8 +65,9 @@ async def _user_row(token: str, kind: str) -> tuple | None:
     return rows[0] if rows else None
 
 
-async def _user_on_loop(token: str, kind: str) -> User | None:
-    row = await _user_row(token, kind)
+async def _user_on_loop(token: str, kind: str, kept: tuple | None = None) -> User | None:
+    """The token's user, from the row the page cache kept for this request's session (`kept`) or read now."""
+    row = kept[1] if kept is not None and kept[0] == token and kind == "session" else await _user_row(token, kind)
     return accounts.user_from_row(row, dialect_name=get_engine().dialect.name) if row else None
 
 
