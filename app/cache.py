@@ -324,8 +324,12 @@ def _after_rollback(session: Session) -> None:
 
 # --- reading generations: on connections of the cache's own --------------------------------------
 
-def generations_sql(count: int) -> str:
-    return f"SELECT key, generation, urgent FROM cache_key WHERE key IN ({', '.join('?' * count)})"
+def generations_sql(count: int, *, sqlite: bool = False) -> str:
+    """The lookup of `count` keys. SQLite is told to use the primary key's index: its planner trusts the
+    statistics of the last ANALYZE, and one taken while `cache_key` was small (it grows with every thing written
+    about) makes it scan the whole table, 0.6 ms a lookup at 10,000 keys instead of 7 µs, on every cache hit."""
+    index = " INDEXED BY sqlite_autoindex_cache_key_1" if sqlite else ""
+    return f"SELECT key, generation, urgent FROM cache_key{index} WHERE key IN ({', '.join('?' * count)})"
 
 
 BOUNDARY_SQL = ("SELECT min(t) FROM (SELECT opens_at AS t FROM round WHERE opens_at > ? "
@@ -440,7 +444,7 @@ async def rows_on_loop(sql: str, params: tuple = ()) -> list[tuple]:
 async def generations(keys: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The current generations and urgent counts of these keys (0 for keys never raised)."""
     if local_lookup():
-        found = _found(local_rows(generations_sql(len(keys)), keys))
+        found = _found(local_rows(generations_sql(len(keys), sqlite=True), keys))
     else:
         found = await _batched(keys)
     pairs = [found.get(key, (0, 0)) for key in keys]
