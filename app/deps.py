@@ -41,7 +41,7 @@ async def load_user(request: Request, session: SessionDep) -> User | None:
         except Exception:  # noqa: BLE001 - the pooled lookup below gives the error its proper answer
             user = await run_in_threadpool(_user_for_token, token, kind)
         if user is not None:
-            user = session.merge(user, load=False)  # the same person, attached to the request's session, no SQL
+            session.add(user)  # a detached instance of its own (no copy, no SQL): now the request session's
     request.state.user = user
     return user
 
