@@ -1,7 +1,9 @@
 """Jinja2 with blocks as fragments, gettext, dates in Europe/Berlin and a URL builder."""
 
 import re
+import string
 from contextvars import ContextVar
+from types import MethodType
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -35,7 +37,41 @@ class _Context(jinja2.runtime.Context):
                 kwargs.pop("_loop_vars", None)
                 kwargs.pop("_block_vars", None)
             return __obj(*args, **kwargs)
+        if type(__obj) is MethodType and __obj.__func__ is _MARKUP_FORMAT and not args:  # _("… {n}").format(n=…)
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return _format(__obj.__self__, kwargs)
         return super().call(__obj, *args, **kwargs)
+
+
+_MARKUP_FORMAT = Markup.format
+_SIMPLE: dict[str, bool] = {}  # text → whether its every field is a plain {name}
+
+
+def _format(text: Markup, values: dict[str, Any]) -> Markup:
+    """Markup.format(**values), the same result, quicker for what templates format (a page does it about 30 times):
+    translated texts with plain {name} fields filled with text, Markup or ids. markupsafe formats through
+    string.Formatter, field by field in Python; here each value is escaped and str.format does the rest."""
+    simple = _SIMPLE.get(text)
+    if simple is None:
+        if len(_SIMPLE) > 10_000:  # the texts are the templates' own; a bound all the same
+            _SIMPLE.clear()
+        simple = _SIMPLE[text] = all(name.isidentifier() and not spec and conversion is None
+                                     for _literal, name, spec, conversion in string.Formatter().parse(text)
+                                     if name is not None)
+    if simple:
+        escaped = {}
+        for name, value in values.items():
+            kind = type(value)
+            if kind is str:
+                escaped[name] = _escape_inner(value)
+            elif kind is int or kind is Markup:  # an id has nothing to escape; Markup is escaped already
+                escaped[name] = value
+            else:
+                break
+        else:
+            return _markup(Markup, str.format(text, **escaped))
+    return text.format(**values)
 
 
 _PLAIN: set[int] = set()  # ids of the module-level functions that take no context (filled below)
