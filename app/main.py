@@ -69,8 +69,31 @@ def create_app() -> FastAPI:
         # through every level on each request (a tenth of a page's time). Our routers take no prefix or
         # dependencies at inclusion, so their routes are complete as they are.
         app.router.routes.extend(router.routes)
+    app.router.routes[:] = hot_first(app.router.routes)
     templating.install_urls(app.routes)  # {{ url("name", …) }} in templates
     return app
+
+
+# The paths asked for most, by their first segment: a request tries the routes in turn until one matches, and
+# the section page was the 140th (0.2 ms of matching per request). Static files (one mount) first, as before; the
+# JSON API in its own order.
+HOT_FIRST = ("static", "abschnitte", "api", "ideen", "quartiere")
+
+
+def hot_first(routes: list) -> list:
+    """The routes whose paths begin with a segment of HOT_FIRST first, in that order, the others after them as
+    they were. Nothing but the time to find a route changes: no route's first segment is a parameter (checked
+    here), so routes with different first segments never match the same path, and among routes with the same one
+    the order stays as declared (/ideen/neu before /ideen/{idea_id})."""
+    rank = {segment: i for i, segment in enumerate(HOT_FIRST)}
+
+    def first_segment(route) -> str:
+        segment = route.path.split("/")[1]
+        if "{" in segment:
+            raise RuntimeError(f"{route.path}: app.main.hot_first orders routes by a literal first segment")
+        return segment
+
+    return sorted(routes, key=lambda route: rank.get(first_segment(route), len(rank)))
 
 
 app = create_app()
