@@ -313,7 +313,7 @@ def end_every_page(connection) -> None:
 def _before_commit(session: Session) -> None:
     keys = changed_keys(session)
     if keys:
-        bump(session, keys)
+        bump(session.connection(), keys)  # bookkeeping: on the transaction's connection, past the ORM's hooks
         session.info.pop(_CHANGES, None)
 
 
