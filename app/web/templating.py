@@ -13,6 +13,7 @@ import jinja2.ext
 import jinja2.nodes
 import markupsafe
 from jinja2.lexer import Token
+from jinja2.runtime import Macro
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup, _escape_inner
 from starlette.requests import Request
@@ -32,10 +33,17 @@ class _Context(jinja2.runtime.Context):
     page calls these a thousand times. Everything else is called as Jinja does."""
 
     def call(__self, __obj, *args, **kwargs):
-        if id(__obj) in _PLAIN or type(__obj) is jinja2.runtime.Macro:
+        macro = type(__obj) is Macro
+        if macro or id(__obj) in _PLAIN:
             if kwargs:  # within loops and blocks Jinja passes its own variables along; only context users read them
                 kwargs.pop("_loop_vars", None)
                 kwargs.pop("_block_vars", None)
+            if macro and not kwargs and len(args) == __obj._argument_count and not (
+                    __obj.caller or __obj.catch_kwargs or __obj.catch_varargs):
+                # every parameter given by position (a comment's macros, called per comment): the macro's function
+                # at once, as Macro.__call__ ends up calling it after sorting out defaults, keywords and caller
+                text = __obj._func(*args)
+                return _markup(Markup, text) if __obj._default_autoescape else text
             return __obj(*args, **kwargs)
         if type(__obj) is MethodType and __obj.__func__ is _MARKUP_FORMAT and not args:  # _("… {n}").format(n=…)
             kwargs.pop("_loop_vars", None)
