@@ -14,6 +14,7 @@ import jinja2.nodes
 import markupsafe
 from jinja2.lexer import Token
 from jinja2.runtime import Macro
+from jinja2.utils import missing
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup, _escape_inner
 from starlette.requests import Request
@@ -38,11 +39,12 @@ class _Context(jinja2.runtime.Context):
             if kwargs:  # within loops and blocks Jinja passes its own variables along; only context users read them
                 kwargs.pop("_loop_vars", None)
                 kwargs.pop("_block_vars", None)
-            if macro and not kwargs and len(args) == __obj._argument_count and not (
-                    __obj.caller or __obj.catch_kwargs or __obj.catch_varargs):
-                # every parameter given by position (a comment's macros, called per comment): the macro's function
-                # at once, as Macro.__call__ ends up calling it after sorting out defaults, keywords and caller
-                text = __obj._func(*args)
+            if macro and not kwargs and len(args) <= __obj._argument_count and not (
+                    __obj.caller or __obj.explicit_caller or __obj.catch_kwargs or __obj.catch_varargs):
+                # parameters by position only (a comment's macros, called per comment): the macro's function at
+                # once, as Macro.__call__ ends up calling it, the parameters not given `missing` (the function
+                # puts in their defaults), without its sorting out of keywords and caller
+                text = __obj._func(*args, *_MISSING[:__obj._argument_count - len(args)])
                 return _markup(Markup, text) if __obj._default_autoescape else text
             return __obj(*args, **kwargs)
         if type(__obj) is MethodType and __obj.__func__ is _MARKUP_FORMAT and not args:  # _("… {n}").format(n=…)
@@ -53,6 +55,7 @@ class _Context(jinja2.runtime.Context):
 
 
 _MARKUP_FORMAT = Markup.format
+_MISSING = (missing,) * 32  # more parameters than any macro has
 _SIMPLE: dict[str, bool] = {}  # text → whether its every field is a plain {name}
 
 
