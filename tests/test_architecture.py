@@ -175,6 +175,8 @@ def test_the_url_builder_fills_and_quotes_parameters_and_refuses_wrong_ones(asgi
     from app.web.templating import install_urls, url
 
     assert url("idea", idea_id=3) == "/ideen/3"
+    assert url("section_version", section_id=2, number=3) == "/abschnitte/2/fassungen/3"
+    assert url("hide", target="beitrag", target_id=7) == "/moderation/beitrag/7/ausblenden"
     assert url("district", district_slug="bad cannstatt/x") == "/quartiere/bad%20cannstatt%2Fx"
     assert url("my_data") == "/konto/daten.json" and url("api.my_data") == "/api/v1/me/export"
     for wrong in (lambda: url("idea"), lambda: url("idea", idea_id=1, x=2), lambda: url("no_such_route")):
