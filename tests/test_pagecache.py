@@ -138,3 +138,67 @@ def test_readers_asking_at_once_share_one_lookup_and_each_sees_the_writes_before
 
     with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' loop may be running in this thread
         pool.submit(asyncio.run, run()).result()
+
+
+def _raw(client, path: str, **headers) -> tuple[dict, bytes]:
+    """The answer's headers and its bytes as sent (not decoded by the client)."""
+    with client.stream("GET", path, headers=headers) as answer:
+        return answer.headers, b"".join(answer.iter_raw())
+
+
+def test_a_cached_page_is_sent_gzipped_with_each_visitors_own_token_and_means_the_same_as_uncompressed(asgi_app):
+    """A copy is kept gzipped in pieces around the CSRF placeholder; each visitor's gzip carries their own token,
+    passes a strict decoder (checksum and length) and says what the uncompressed answer says."""
+    import gzip
+
+    with TestClient(asgi_app) as anna, TestClient(asgi_app) as ben:
+        for visitor in (anna, ben):
+            visitor.get("/quartiere")  # the first one renders, the second reads the copy
+            headers, raw = _raw(visitor, "/quartiere", **{"Accept-Encoding": "gzip, deflate"})
+            assert headers["x-cache"] == "hit" and headers["content-encoding"] == "gzip"
+            assert "Accept-Encoding" in headers["vary"] and int(headers["content-length"]) == len(raw)
+            html = gzip.decompress(raw).decode()
+            assert _csrf_in_page(html) == visitor.cookies["qw_csrf"]
+            assert "Stadtbezirke" in html
+            plain_headers, plain = _raw(visitor, "/quartiere", **{"Accept-Encoding": "identity"})
+            assert plain_headers["x-cache"] == "hit" and "content-encoding" not in plain_headers
+            assert plain.decode() == html
+        assert anna.cookies["qw_csrf"] != ben.cookies["qw_csrf"]
+
+
+def test_the_first_request_of_a_page_gets_the_same_gzip_as_those_after_it(asgi_app):
+    import gzip
+
+    with TestClient(asgi_app) as visitor:
+        visitor.get("/")  # the visitor's token cookie
+        first_headers, first = _raw(visitor, "/quartiere?erstmals=1", **{"Accept-Encoding": "gzip"})
+        again_headers, again = _raw(visitor, "/quartiere?erstmals=1", **{"Accept-Encoding": "gzip"})
+        assert (first_headers["x-cache"], again_headers["x-cache"]) == ("miss", "hit")
+        assert first_headers["content-encoding"] == again_headers["content-encoding"] == "gzip"
+        assert first == again and _csrf_in_page(gzip.decompress(first).decode()) == visitor.cookies["qw_csrf"]
+
+
+def test_gzip_pieces_spliced_with_any_token_decode_to_the_body_with_that_token():
+    import gzip
+
+    from app.web.pagecache import PLACEHOLDER, gzip_pieces, splice_gzip
+
+    text = "".join(f"<p>Absatz {n}: Wohnen, Begegnung und Nachbarschaft im Quartier.</p>" for n in range(200))
+    bodies = [text.encode(), PLACEHOLDER + text.encode(), text.encode() + PLACEHOLDER, b"",
+              PLACEHOLDER.join([text.encode()[:500], text.encode()[500:9000], b"", text.encode()[9000:]])]
+    for body in bodies:
+        for token in (b"abc-DEF_123" * 4, b"", b"x" * 70_000):
+            assert gzip.decompress(splice_gzip(body, gzip_pieces(body), token)) == body.replace(PLACEHOLDER, token)
+
+
+def test_a_visitors_odd_csrf_cookie_is_replaced_and_never_reaches_other_visitors_pages(asgi_app):
+    """A token the page would show escaped (here with < and ") would not be found in the rendered page when the
+    copy is stored, so the copy would keep it and hand it to every visitor (whose forms would then fail)."""
+    odd = 'aaaaaaaaaaaaaaaaaaaaaaaa<b>"x'
+    with TestClient(asgi_app) as mallory, TestClient(asgi_app) as ben:
+        page = mallory.get("/quartiere?frisch=1", headers={"Cookie": f"qw_csrf={odd}"})
+        assert page.headers["x-cache"] == "miss"
+        given = re.search(r"qw_csrf=([^;]+)", page.headers["set-cookie"]).group(1)
+        assert given != odd and _csrf_in_page(page.text) == given
+        seen = ben.get("/quartiere?frisch=1")
+        assert seen.headers["x-cache"] == "hit" and _csrf_in_page(seen.text) == ben.cookies["qw_csrf"]

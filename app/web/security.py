@@ -1,6 +1,7 @@
 """Plain ASGI middleware: locale, CSRF cookie, body size limit and security headers."""
 
 import hmac
+import re
 import secrets
 from urllib.parse import parse_qs
 
@@ -14,6 +15,9 @@ from app.web import i18n
 
 CSRF_COOKIE = "qw_csrf"
 CSRF_FIELD = "csrf_token"
+# A token as token_urlsafe makes them (a visitor's cookie may say anything): shown in a page unescaped, so a
+# cached copy can swap it for the next visitor's (app/web/pagecache.py), and of a bounded length.
+CSRF_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,128}")
 CSRF_HEADER = "X-CSRF-Token"
 LANG_COOKIE = "qw_lang"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -99,7 +103,7 @@ class SecurityMiddleware:
         token = i18n.current_locale.set(locale)
         csrf = cookies.get(CSRF_COOKIE)
         new_csrf = None
-        if not csrf or len(csrf) < 20:
+        if csrf is None or not CSRF_SHAPE.fullmatch(csrf):
             csrf = new_csrf = secrets.token_urlsafe(32)
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf
