@@ -330,6 +330,7 @@ def _writes(request: Request) -> bool:
 _REQUEST_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("qw_request_session",
                                                                                     default=None)
 _UNCOMMITTED = "qw_uncommitted_writes"
+_READER_AFTER_COMMIT = "qw_reader_after_commit"
 
 
 async def session_dependency(request: Request) -> AsyncIterator[Session]:
@@ -342,7 +343,7 @@ async def session_dependency(request: Request) -> AsyncIterator[Session]:
     if writer and get_settings().is_sqlite:
         # What a route reads after the service's commit (counts, the stored object for the response) must
         # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
-        event.listen(session, "after_commit", _to_reader)
+        session.info[_READER_AFTER_COMMIT] = True  # see _after_commit (a listener per session costs ~0.1 ms)
     token = _REQUEST_SESSION.set(session)
     try:
         yield session
@@ -366,7 +367,14 @@ def _ended(session: Session, transaction) -> None:
         session.info.pop(_UNCOMMITTED, None)
 
 
-# Whether a session's transaction holds writes not yet committed (listened to once, for every AppSession).
+def _after_commit(session: Session) -> None:
+    if session.info.get(_READER_AFTER_COMMIT):
+        _to_reader(session)
+
+
+# Whether a session's transaction holds writes not yet committed (listened to once, for every AppSession), and
+# a request's SQLite writer session turning reader once it committed.
+event.listen(AppSession, "after_commit", _after_commit)
 event.listen(AppSession, "after_flush", _wrote)
 event.listen(AppSession, "do_orm_execute", _wrote_by_statement)
 event.listen(AppSession, "after_transaction_end", _ended)
