@@ -152,10 +152,15 @@ def app_env(url: str, *, page_cache: bool = True) -> dict[str, str]:
 
 # --- wrk ------------------------------------------------------------------------------------------
 
+# What every browser sends: pages go out gzipped (before 2026-12-03 the load test asked for them uncompressed).
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
+
+
 def lua_get(cookie_ids: list[int] | None) -> str:
-    """GET the URL's path as a returning visitor (CSRF cookie), optionally logged in (rotating sessions)."""
+    """GET the URL's path as a returning visitor's browser would (CSRF cookie, gzip accepted), optionally logged
+    in (rotating sessions)."""
     if not cookie_ids:
-        return f'wrk.headers["Cookie"] = "{CSRF_COOKIE}"\n'
+        return f'wrk.headers["Cookie"] = "{CSRF_COOKIE}"\nwrk.headers["Accept-Encoding"] = "{ACCEPT_ENCODING}"\n'
     ids = ",".join(str(i) for i in cookie_ids)
     return f"""
 local ids = {{{ids}}}
@@ -172,7 +177,7 @@ request = function()
   n = n + 1
   local id = ids[(n % #ids) + 1]
   local cookie = string.format("qw_session=bench-session-%06d-token; {CSRF_COOKIE}", id)
-  return wrk.format("GET", nil, {{["Cookie"] = cookie}})
+  return wrk.format("GET", nil, {{["Cookie"] = cookie, ["Accept-Encoding"] = "{ACCEPT_ENCODING}"}})
 end
 """
 
