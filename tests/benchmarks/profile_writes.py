@@ -1,12 +1,14 @@
 """CPU time per write, in-process: python -m tests.benchmarks.profile_writes DB_URL [--requests N] [--clients C]
-[--profile].
+[--profile | --calls].
 
 Alternates comments (POST /api/v1/sections/{id}/comments) and votes (PUT /api/v1/votes) as the load test does
 (each by the next of many experts, every vote a new one), from C concurrent clients through the app's real thread
 pool, against a database made by tests/benchmarks/datagen.py (e.g. var/bench/big.db of `make loadtest`). Prints
 the wall-clock writes/s and this process's CPU time per write: the figure to compare before and after a change on
 a shared machine, where other processes' load stretches the wall clock. --profile adds a pyinstrument profile
-(with the synchronous routes run inline, where the profiler sees them).
+(with the synchronous routes run inline, where the profiler sees them). --calls counts the functions (Python's and
+built-in ones, the test client's included) a write calls on average, routes inline too: a figure that does not
+depend on the machine's speed, to judge a change on a busy machine as profile_page --calls does for a page.
 """
 
 import asyncio
@@ -26,7 +28,7 @@ def main() -> None:
     import httpx
     from sqlalchemy import create_engine, text
 
-    if "--profile" in sys.argv:  # the profiler sees the main thread only: run sync routes inline
+    if "--profile" in sys.argv or "--calls" in sys.argv:  # a profiler sees the main thread only: routes inline
         import fastapi.dependencies.utils
         import fastapi.routing
         import starlette.concurrency
@@ -78,6 +80,14 @@ def main() -> None:
                         statuses[status] = statuses.get(status, 0) + 1
 
                 await asyncio.gather(*(worker(10) for _ in range(clients)))  # warm-up
+                calls = 0
+
+                def count(_frame, event, _arg) -> None:
+                    nonlocal calls
+                    calls += event in ("call", "c_call")
+
+                if "--calls" in sys.argv:
+                    sys.setprofile(count)
                 profiler = None
                 if "--profile" in sys.argv:
                     from pyinstrument import Profiler
@@ -88,12 +98,15 @@ def main() -> None:
                 w0, c0 = time.perf_counter(), time.process_time()
                 await asyncio.gather(*(worker(requests // clients) for _ in range(clients)))
                 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+                sys.setprofile(None)
                 if profiler:
                     profiler.stop()
                     print(profiler.output_text(unicode=False, color=False))
                 done = sum(statuses.values())
                 print(f"{done} writes from {clients} clients: {done / wall:.0f}/s wall-clock, "
                       f"{cpu / done * 1000:.2f} ms CPU per write; statuses {statuses}")
+                if calls:
+                    print(f"function calls per write (Python and built-in): {calls / done:,.0f}")
 
     asyncio.run(run())
 
