@@ -5,7 +5,6 @@ import re
 import secrets
 from urllib.parse import parse_qs
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,14 +122,14 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS:
-                    if name.decode() not in headers:
-                        headers.raw.append((name, value))
+                # a copy, the route's own headers kept (a page may set its own CSP); names are lower case in ASGI
+                headers = message["headers"] = list(message.get("headers", ()))
+                present = {name for name, _value in headers}
+                headers.extend(header for header in SECURITY_HEADERS if header[0] not in present)
                 if new_csrf:
-                    headers.raw.append((b"set-cookie", cookie_header(CSRF_COOKIE, new_csrf, scope=scope)))
+                    headers.append((b"set-cookie", cookie_header(CSRF_COOKIE, new_csrf, scope=scope)))
                 if lang_query in i18n.LOCALES:
-                    headers.raw.append((b"set-cookie", cookie_header(
+                    headers.append((b"set-cookie", cookie_header(
                         LANG_COOKIE, lang_query, scope=scope, max_age=365 * 24 * 3600)))
             await send(message)
 
