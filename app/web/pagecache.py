@@ -46,7 +46,9 @@ CACHEABLE_TYPES = (b"text/html", b"application/json")
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
 MAX_AGE = 60.0
 SESSION_COOKIE = "qw_session"
-GZIP_MIN_BYTES = 1024  # as the GZip middleware (app/main.py): smaller copies are sent as they are
+# Compression of every answer, cached or not (the GZip middleware in app/main.py takes these too): answers
+# under 1 KB go as they are.
+GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 1
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
 
