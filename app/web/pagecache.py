@@ -92,7 +92,8 @@ class Entry:
     expires: float
 
     @property
-    def bytes(self) -> int:
+    def stored_bytes(self) -> int:
+        """What the copy holds in memory: the body and its gzipped pieces."""
         return len(self.body) + sum(map(len, self.gzipped or ()))
 
 
@@ -297,12 +298,12 @@ class PageCache:
             return  # a render that started before the one already stored: keep the newer copy
         if old is not None:
             del self.entries[key]
-            self.size -= old.bytes
+            self.size -= old.stored_bytes
         self.entries[key] = entry
-        self.size += entry.bytes
+        self.size += entry.stored_bytes
         while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
             _key, dropped = self.entries.popitem(last=False)
-            self.size -= dropped.bytes
+            self.size -= dropped.stored_bytes
 
     async def _send_cached(self, scope, send, entry: Entry, token: bytes, how: bytes) -> None:
         request_etag = next((v for n, v in scope["headers"] if n == b"if-none-match"), None)
