@@ -5,6 +5,7 @@ from typing import Literal
 from fastapi import Query
 from pydantic import BaseModel
 
+from app.db import quick
 from app.deps import CurrentUser, OptionalUser, SessionDep, api_router
 from app.discussion import amendments, service, votes
 from app.discussion.models import Alignment, VoteTarget
@@ -47,6 +48,7 @@ def section_comments(section_id: int, session: SessionDep, user: OptionalUser,
 
 
 @router.post("/sections/{section_id}/comments", status_code=201, response_model=CommentOut)
+@quick
 def post_section_comment(section_id: int, data: CommentIn, user: CurrentUser, session: SessionDep):
     return _one(session, service.post_comment(session, user=user, section_id=section_id, data=data), user)
 
@@ -111,11 +113,13 @@ def adopt_amendment(amendment_id: int, user: CurrentUser, session: SessionDep, d
 
 
 @router.put("/votes", response_model=VoteCounts)
+@quick
 def put_vote(data: VoteIn, user: CurrentUser, session: SessionDep):
     return votes.put_vote(session, user=user, target=data.target, target_id=data.target_id, value=data.value)
 
 
 @router.delete("/votes", response_model=VoteCounts)
+@quick
 def delete_vote(user: CurrentUser, session: SessionDep, target: VoteTarget, target_id: int = Query(ge=1)):
     return votes.delete_vote(session, user=user, target=target, target_id=target_id)
 

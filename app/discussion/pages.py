@@ -8,7 +8,7 @@ from fastapi import Form, Request
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.db import utcnow
+from app.db import quick, utcnow
 from app.deps import CurrentUser, OptionalUser, SessionDep, page_router
 from app.discussion import amendments, notify, service, views, votes
 from app.discussion.models import VoteTarget
@@ -149,6 +149,7 @@ def _back(comment) -> str:
 
 
 @router.post("/stimmen", name="vote")
+@quick
 def vote(request: Request, session: SessionDep, user: CurrentUser, target: str = Form(""),
          target_id: int = Form(0), value: int = Form(0), next: str = Form("/")):
     try:

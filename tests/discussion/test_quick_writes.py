@@ -1,0 +1,120 @@
+"""Votes and comments run on the event loop on SQLite (routes declared `quick`, app/db.py). When another
+transaction holds the write lock (in this worker or another worker process), such a write must not wait on the
+event loop, which every other request needs: it runs again in a thread, waits there, and is stored once."""
+
+import fcntl
+import os
+import threading
+import time
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from app import db
+from tests.conftest import IS_POSTGRES, TEST_DB_URL
+from tests.discussion import factories as f
+from tests.helpers import make_user
+
+pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="on PostgreSQL a quick route runs in a thread as any other")
+
+
+def _token(base: str, user) -> dict:
+    with httpx.Client(base_url=base) as c:
+        return {"Authorization": "Bearer " + c.post("/api/v1/tokens", json={
+            "email": user.email, "password": "richtig-langes-passwort"}).json()["token"]}
+
+
+def _setup(base: str) -> tuple[int, int, dict, dict]:
+    sid = f.section()
+    f.round_([sid])
+    author, voter = make_user("expert"), make_user("expert")
+    author_h, voter_h = _token(base, author), _token(base, voter)
+    with httpx.Client(base_url=base) as c:
+        comment = c.post(f"/api/v1/sections/{sid}/comments", json={"body": "Bitte abstimmen"}, headers=author_h)
+    assert comment.status_code == 201
+    return sid, comment.json()["id"], author_h, voter_h
+
+
+def _while_held(base: str, hold, release, requests: list[tuple[str, str, dict, dict]]) -> list[httpx.Response]:
+    """Send the requests while the write lock is held; check the server still answers others; then release."""
+    answers: list = [None] * len(requests)
+
+    def send(i: int) -> None:
+        method, path, payload, headers = requests[i]
+        with httpx.Client(base_url=base, timeout=30) as c:
+            answers[i] = c.request(method, path, json=payload, headers=headers)
+
+    hold()
+    try:
+        senders = [threading.Thread(target=send, args=(i,)) for i in range(len(requests))]
+        for s in senders:
+            s.start()
+        time.sleep(0.3)  # the writes have found the lock taken by now
+        assert all(a is None for a in answers), "a write went through while the lock was held"
+        started = time.monotonic()
+        with httpx.Client(base_url=base, timeout=3) as c:  # the event loop is free: another request is answered
+            assert c.get("/healthz").status_code == 200
+        assert time.monotonic() - started < 2
+    finally:
+        release()
+    for s in senders:
+        s.join(timeout=30)
+    return answers
+
+
+def _counts(base: str, comment_id: int) -> dict:
+    with httpx.Client(base_url=base) as c:
+        return c.get("/api/v1/votes", params={"target": "comment", "target_id": comment_id}).json()
+
+
+def test_a_quick_write_waits_in_a_thread_while_another_transaction_of_this_worker_holds_the_lock(live_server):
+    sid, comment_id, author_h, voter_h = _setup(live_server)
+    holder = db.new_session(writer=True)
+
+    def hold():  # another request's write transaction: BEGIN IMMEDIATE, this worker's lock and the file lock
+        holder.execute(text("UPDATE section SET title = title WHERE id = :id"), {"id": sid})
+
+    def release():
+        holder.commit()
+        holder.close()
+
+    vote = {"target": "comment", "target_id": comment_id, "value": 1}
+    answers = _while_held(live_server, hold, release, [
+        ("PUT", "/api/v1/votes", vote, voter_h), ("PUT", "/api/v1/votes", vote, voter_h),  # a double submit
+        ("POST", f"/api/v1/sections/{sid}/comments", {"body": "Während gesperrt"}, voter_h)])
+    assert [a.status_code for a in answers] == [200, 200, 201]
+    assert answers[2].json()["body"] == "Während gesperrt"
+    assert _counts(live_server, comment_id)["up"] == 1  # the double submit counted once
+    with httpx.Client(base_url=live_server) as c:
+        bodies = [i["body"] for i in c.get(f"/api/v1/sections/{sid}/comments").json()["items"]]
+    assert bodies.count("Während gesperrt") == 1
+
+
+def test_a_quick_write_waits_in_a_thread_while_another_worker_process_holds_the_lock(live_server):
+    """Another worker process holds the file lock beside the database (flock conflicts between two open files
+    of the same file, as between processes)."""
+    _, comment_id, _, voter_h = _setup(live_server)
+    path = f"{TEST_DB_URL.removeprefix('sqlite:///')}-writer.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        answers = _while_held(live_server, lambda: fcntl.flock(fd, fcntl.LOCK_EX),
+                              lambda: fcntl.flock(fd, fcntl.LOCK_UN),
+                              [("PUT", "/api/v1/votes", {"target": "comment", "target_id": comment_id, "value": -1},
+                                voter_h)])
+    finally:
+        os.close(fd)
+    assert answers[0].status_code == 200 and answers[0].json()["down"] == 1
+    assert _counts(live_server, comment_id)["down"] == 1
+
+
+def test_a_refused_quick_write_on_the_event_loop_stores_nothing_and_leaves_no_lock(live_server):
+    sid, comment_id, author_h, _ = _setup(live_server)
+    with httpx.Client(base_url=live_server) as c:
+        own = c.put("/api/v1/votes", json={"target": "comment", "target_id": comment_id, "value": 1},
+                    headers=author_h)
+        missing = c.post("/api/v1/sections/999999/comments", json={"body": "Wohin?"}, headers=author_h)
+        empty = c.post(f"/api/v1/sections/{sid}/comments", json={"body": "   "}, headers=author_h)
+    assert own.status_code == 403 and missing.status_code == 404 and empty.status_code == 422
+    assert _counts(live_server, comment_id)["up"] == 0
+    assert not db._WRITE_LOCK.locked()  # noqa: SLF001 - the lock is what must not be left held
