@@ -1,5 +1,6 @@
 """Database: engines, SQLite pragmas, naming convention, column types and the session dependency."""
 
+import asyncio
 import contextlib
 import contextvars
 import fcntl
@@ -77,47 +78,71 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 # A plain lock, not an RLock: the transaction may end (rollback at session close) on another thread of the
 # thread pool than the one that began it.
 _WRITE_LOCK = threading.Lock()
-_ON_LOOP: contextvars.ContextVar[bool] = contextvars.ContextVar("qw_on_loop", default=False)
 _LOCK_FILES: dict[str, int] = {}
+# A quick write's lock, taken on the event loop before it ran (see `quick`): handed to the first writing
+# transaction it begins, or given back when it wrote nothing.
+_TAKEN_ON_LOOP: contextvars.ContextVar[list | None] = contextvars.ContextVar("qw_taken_on_loop", default=None)
 
 
-class _LockTaken(Exception):
-    """A write on the event loop found the write lock taken: it is run again in a thread (see `quick`)."""
+def _lock_file(database: str | None) -> int | None:
+    if not database or database == ":memory:":
+        return None
+    fd = _LOCK_FILES.get(database)
+    if fd is None:
+        fd = _LOCK_FILES[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return fd
+
+
+def _try_file_lock(fd: int | None) -> bool:
+    if fd is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
 
 
 def _acquire_write_lock(database: str | None, timeout: float) -> None:
     """Writers take turns: in this process on a lock, across worker processes on a file lock beside the
     database, polled every millisecond (SQLite's own busy handler sleeps up to 100 ms between tries).
-    Raises Busy (503) when the lock is not free within `timeout` seconds. A write on the event loop never
-    waits: it raises _LockTaken when either lock is taken (its holder may need the loop to finish)."""
-    on_loop = _ON_LOOP.get()
+    Raises Busy (503) when the lock is not free within `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    if not (_WRITE_LOCK.acquire(blocking=False) if on_loop else _WRITE_LOCK.acquire(timeout=timeout)):
-        raise _LockTaken() if on_loop else Busy()
-    if not database or database == ":memory:":
-        return
-    fd = _LOCK_FILES.get(database)
-    if fd is None:
-        fd = _LOCK_FILES[database] = os.open(f"{database}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    if not _WRITE_LOCK.acquire(timeout=timeout):
+        raise Busy()
+    fd = _lock_file(database)
+    while not _try_file_lock(fd):
+        if time.monotonic() > deadline:
+            _WRITE_LOCK.release()
+            raise Busy()
+        time.sleep(0.001)
+
+
+async def _acquire_write_lock_on_loop(database: str | None, timeout: float) -> None:
+    """The same on the event loop, polled without holding it up: the holder may need the loop to finish."""
+    deadline = time.monotonic() + timeout
+    fd = _lock_file(database)
     while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if on_loop or time.monotonic() > deadline:
-                _WRITE_LOCK.release()
-                raise (_LockTaken() if on_loop else Busy()) from None
-            time.sleep(0.001)
+        if _WRITE_LOCK.acquire(blocking=False):
+            if _try_file_lock(fd):
+                return
+            _WRITE_LOCK.release()
+        if time.monotonic() > deadline:
+            raise Busy()
+        await asyncio.sleep(0.001)
 
 
-def _release_write_lock(record) -> None:
-    database = record.info.pop("qw_write_lock", False)
-    if database is False:
-        return
+def _release(database: str | None) -> None:
     fd = _LOCK_FILES.get(database) if database else None
     if fd is not None:
         fcntl.flock(fd, fcntl.LOCK_UN)
     _WRITE_LOCK.release()
+
+
+def _release_write_lock(record) -> None:
+    database = record.info.pop("qw_write_lock", False)
+    if database is not False:
+        _release(database)
 
 
 def _make_engine(url: str, *, writer: bool, pool_size: int | None = None) -> Engine:
@@ -153,7 +178,11 @@ def _make_engine(url: str, *, writer: bool, pool_size: int | None = None) -> Eng
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):
             record = conn.connection._connection_record
-            _acquire_write_lock(database, settings.lock_timeout_seconds)  # bounded: Busy (503) after the timeout
+            taken = _TAKEN_ON_LOOP.get()
+            if taken:
+                taken.clear()  # a quick write's, taken before it ran: now this transaction's
+            else:
+                _acquire_write_lock(database, settings.lock_timeout_seconds)  # bounded: Busy (503) after the timeout
             record.info["qw_write_lock"] = database or ""
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -409,8 +438,9 @@ def quick(endpoint: Callable) -> Callable:
     """Declare a write of a few short statements (a vote, a comment). On SQLite it runs on the event loop: the
     statements take microseconds on a local file, while each trip through the thread pool waits for a thread
     and then for the loop and the interpreter lock, behind every request the loop is answering (in a rush of
-    readers, most of a write's time). Should the write lock be taken when it begins writing, it is run again
-    in a thread, where it may wait (nothing was written yet). Elsewhere (PostgreSQL) it runs in a thread."""
+    readers, most of a write's time). It takes the write lock before it runs, waiting for it without holding
+    up the loop (the holder may need the loop to finish), and so never waits on the loop. Elsewhere
+    (PostgreSQL, where every statement is a round trip to the server) it runs in a thread as any route."""
     endpoint.qw_quick = True  # type: ignore[attr-defined]
     return endpoint
 
@@ -422,15 +452,19 @@ def _ending_in_thread(endpoint: Callable, answer: list[Callable]) -> Callable:
 
     @functools.wraps(endpoint)
     async def run_quick(*args, **kwargs):
-        if get_settings().is_sqlite:
-            token = _ON_LOOP.set(True)
-            try:
-                return run(*args, **kwargs)
-            except _LockTaken:
-                pass
-            finally:
-                _ON_LOOP.reset(token)
-        return await run_in_threadpool(run, *args, **kwargs)
+        settings = get_settings()
+        if not settings.is_sqlite:
+            return await run_in_threadpool(run, *args, **kwargs)
+        database = make_url(settings.database_url).database
+        await _acquire_write_lock_on_loop(database, settings.lock_timeout_seconds)
+        taken = [database]
+        token = _TAKEN_ON_LOOP.set(taken)
+        try:
+            return run(*args, **kwargs)
+        finally:
+            _TAKEN_ON_LOOP.reset(token)
+            if taken:  # it wrote nothing (refused, or nothing to change)
+                _release(database)
 
     return run_quick
 
@@ -440,11 +474,6 @@ def _ending_where_run(endpoint: Callable, answer: list[Callable]) -> Callable:
     def run(*args, **kwargs):
         try:
             result = endpoint(*args, **kwargs)
-        except _LockTaken:
-            session = _REQUEST_SESSION.get()
-            if session is not None:
-                session.rollback()  # nothing was written; what it loaded is read again in the thread
-            raise
         except BaseException:
             session = _REQUEST_SESSION.get()
             if session is not None:

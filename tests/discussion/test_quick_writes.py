@@ -1,6 +1,7 @@
 """Votes and comments run on the event loop on SQLite (routes declared `quick`, app/db.py). When another
-transaction holds the write lock (in this worker or another worker process), such a write must not wait on the
-event loop, which every other request needs: it runs again in a thread, waits there, and is stored once."""
+transaction holds the write lock (in this worker or another worker process), such a write must not hold up the
+event loop, which every other request needs (the holder may need it to finish): it waits for the lock without
+blocking the loop, then runs, and is stored once."""
 
 import fcntl
 import os
@@ -68,7 +69,7 @@ def _counts(base: str, comment_id: int) -> dict:
         return c.get("/api/v1/votes", params={"target": "comment", "target_id": comment_id}).json()
 
 
-def test_a_quick_write_waits_in_a_thread_while_another_transaction_of_this_worker_holds_the_lock(live_server):
+def test_a_quick_write_waits_beside_the_loop_while_another_transaction_of_this_worker_holds_the_lock(live_server):
     sid, comment_id, author_h, voter_h = _setup(live_server)
     holder = db.new_session(writer=True)
 
@@ -91,7 +92,7 @@ def test_a_quick_write_waits_in_a_thread_while_another_transaction_of_this_worke
     assert bodies.count("Während gesperrt") == 1
 
 
-def test_a_quick_write_waits_in_a_thread_while_another_worker_process_holds_the_lock(live_server):
+def test_a_quick_write_waits_beside_the_loop_while_another_worker_process_holds_the_lock(live_server):
     """Another worker process holds the file lock beside the database (flock conflicts between two open files
     of the same file, as between processes)."""
     _, comment_id, _, voter_h = _setup(live_server)
