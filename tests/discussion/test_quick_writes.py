@@ -15,23 +15,17 @@ from sqlalchemy import text
 from app import db
 from tests.conftest import IS_POSTGRES, TEST_DB_URL
 from tests.discussion import factories as f
-from tests.helpers import make_user
+from tests.helpers import api_token, make_user
 
 pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="on PostgreSQL a quick route runs in a thread as any other")
-
-
-def _token(base: str, user) -> dict:
-    with httpx.Client(base_url=base) as c:
-        return {"Authorization": "Bearer " + c.post("/api/v1/tokens", json={
-            "email": user.email, "password": "richtig-langes-passwort"}).json()["token"]}
 
 
 def _setup(base: str) -> tuple[int, int, dict, dict]:
     sid = f.section()
     f.round_([sid])
     author, voter = make_user("expert"), make_user("expert")
-    author_h, voter_h = _token(base, author), _token(base, voter)
     with httpx.Client(base_url=base) as c:
+        author_h, voter_h = api_token(c, author), api_token(c, voter)
         comment = c.post(f"/api/v1/sections/{sid}/comments", json={"body": "Bitte abstimmen"}, headers=author_h)
     assert comment.status_code == 201
     return sid, comment.json()["id"], author_h, voter_h
