@@ -455,7 +455,7 @@ def _ending_in_thread(endpoint: Callable, answer: list[Callable]) -> Callable:
         settings = get_settings()
         if not settings.is_sqlite:
             return await run_in_threadpool(run, *args, **kwargs)
-        database = make_url(settings.database_url).database
+        database = get_engine(writer=True).url.database  # the path the writer's `begin` listener locks
         await _acquire_write_lock_on_loop(database, settings.lock_timeout_seconds)
         taken = [database]
         token = _TAKEN_ON_LOOP.set(taken)
