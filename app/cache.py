@@ -18,6 +18,7 @@ a copy older than that, even within the staleness bound of app/web/pagecache.py.
 import asyncio
 import atexit
 import contextlib
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -294,14 +295,19 @@ _BUMP = ("INSERT INTO cache_key (key, generation, urgent) VALUES {rows} ON CONFL
          "SET generation = cache_key.generation + 1, urgent = cache_key.urgent + excluded.urgent")
 
 
+@functools.lru_cache(maxsize=64)
+def _bump_statement(count: int) -> TextClause:
+    """The statement for `count` keys, made once (making one costs more than running it)."""
+    return text(_BUMP.format(rows=", ".join(f"(:k{i}, 1, :u{i})" for i in range(count))))
+
+
 def bump(connection, keys: dict[str, bool]) -> None:
     """Raise the generations of these keys (in key order: two writers never wait on each other crosswise)."""
     if not keys:
         return
     ordered = sorted(keys)
-    rows = ", ".join(f"(:k{i}, 1, :u{i})" for i in range(len(ordered)))
     params = {f"k{i}": k for i, k in enumerate(ordered)} | {f"u{i}": int(keys[k]) for i, k in enumerate(ordered)}
-    connection.execute(text(_BUMP.format(rows=rows)), params)
+    connection.execute(_bump_statement(len(ordered)), params)
 
 
 def end_every_page(connection) -> None:
