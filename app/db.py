@@ -23,6 +23,7 @@ from fastapi.utils import is_body_allowed_for_status_code
 from sqlalchemy import DateTime, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
@@ -230,17 +231,18 @@ def _postgres_options(url: str) -> str:
     return f"{given if isinstance(given, str) else ' '.join(given)} {ours}".strip()
 
 
-def _check_alive(dbapi_conn, _record, _proxy) -> None:
+def _check_alive(_dbapi_conn, record, _proxy) -> None:
     """Hand out no connection the server has closed (restart, pg_terminate_backend, idle timeout).
 
     An idle connection has nothing to read: if its socket is readable, the server has hung up (or sent the
     reason first). Checking costs a system call, where pool_pre_ping costs a round trip per checkout; the
     pool answers DisconnectionError by replacing the connection. (A good connection that got an unprompted
     notice, e.g. after a configuration reload, is merely replaced.)"""
-    if dbapi_conn.closed:
+    connection = record.driver_connection  # psycopg's, synchronous or asynchronous (quick routes)
+    if connection.closed:
         raise DisconnectionError("connection closed")
     poller = select.poll()
-    poller.register(dbapi_conn.fileno(), select.POLLIN)
+    poller.register(connection.fileno(), select.POLLIN)
     if poller.poll(0):
         raise DisconnectionError("the server closed the connection")
 
@@ -264,6 +266,32 @@ def health_engine() -> Engine:
     if "health" not in _engines:
         _engines["health"] = _make_engine(get_settings().database_url, writer=False, pool_size=1)
     return _engines["health"]
+
+
+_on_loop: dict = {"loop": None, "engine": None}
+
+
+def loop_engine() -> AsyncEngine:
+    """PostgreSQL: the engine of quick routes, psycopg in its asynchronous mode (see `quick`), one per event loop
+    (a connection belongs to the loop it was made on): the same database and server-side bounds."""
+    loop = asyncio.get_running_loop()
+    if _on_loop["loop"] is not loop:
+        settings = get_settings()
+        url = make_url(settings.database_url).set(drivername="postgresql+psycopg")
+        # as many connections as requests may work at once (app/web/admission.py): none waits for one
+        engine = create_async_engine(url, pool_size=settings.db_pool_size, max_overflow=0,
+                                     connect_args={"options": _postgres_options(settings.database_url)})
+        event.listen(engine.sync_engine, "checkout", _check_alive)
+        _on_loop.update(loop=loop, engine=engine)
+    return _on_loop["engine"]
+
+
+async def dispose_loop_engine() -> None:
+    """Close the connections of this event loop's engine (the app's lifespan, at shutdown)."""
+    engine = _on_loop["engine"]
+    if engine is not None and _on_loop["loop"] is asyncio.get_running_loop():
+        _on_loop.update(loop=None, engine=None)
+        await engine.dispose()
 
 
 def reset_engines() -> None:
@@ -296,8 +324,9 @@ def checks_before_writing(session: Session) -> Iterator[None]:
     exact is decided by the writes themselves (unique constraints, conditional inserts, counters).
 
     A quick route on SQLite holds the write lock before it runs (see `quick`): its checks read in its writer
-    transaction, which spares a second connection and transaction."""
-    if _TAKEN_ON_LOOP.get() is not None:
+    transaction, which spares a second connection and transaction. So do a quick route's on PostgreSQL (their
+    session's engine is the asynchronous one)."""
+    if _TAKEN_ON_LOOP.get() is not None or _ON_LOOP in session.info:
         yield
         return
     session.info[_EARLY_READS] = True
@@ -373,6 +402,7 @@ def _writes(request: Request) -> bool:
 _REQUEST_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("qw_request_session",
                                                                                     default=None)
 _UNCOMMITTED = "qw_uncommitted_writes"
+_ON_LOOP = "qw_on_loop"  # a quick route's session on PostgreSQL: its AsyncSession
 _READER_AFTER_COMMIT = "qw_reader_after_commit"
 
 
@@ -382,7 +412,12 @@ async def session_dependency(request: Request) -> AsyncIterator[Session]:
     Asynchronous, so that FastAPI does not spend two trips through its thread pool on it: making a session
     does no I/O, and closing one does only when a transaction is still open."""
     writer = _writes(request)
-    session = new_session(writer=writer)
+    if writer and not get_settings().is_sqlite and getattr(request.scope.get("endpoint"), "qw_quick", False):
+        on_loop = AsyncSession(loop_engine(), sync_session_class=AppSession, expire_on_commit=False)
+        session = on_loop.sync_session  # the route works with it as with any session, inside on_loop.run_sync
+        session.info[_ON_LOOP] = on_loop
+    else:
+        session = new_session(writer=writer)
     if writer and get_settings().is_sqlite:
         # What a route reads after the service's commit (counts, the stored object for the response) must
         # not hold SQLite's write lock until the response is sent: later transactions use the reader engine.
@@ -445,8 +480,9 @@ def quick(endpoint: Callable) -> Callable:
     statements take microseconds on a local file, while each trip through the thread pool waits for a thread
     and then for the loop and the interpreter lock, behind every request the loop is answering (in a rush of
     readers, most of a write's time). It takes the write lock before it runs, waiting for it without holding
-    up the loop (the holder may need the loop to finish), and so never waits on the loop. Elsewhere
-    (PostgreSQL, where every statement is a round trip to the server) it runs in a thread as any route."""
+    up the loop (the holder may need the loop to finish), and so never waits on the loop. On PostgreSQL it runs
+    on the loop too, as synchronous code over psycopg's asynchronous connections (SQLAlchemy's asyncio bridge,
+    `AsyncSession.run_sync`): each round trip to the server, and a lock wait, lets the loop answer others."""
     endpoint.qw_quick = True  # type: ignore[attr-defined]
     return endpoint
 
@@ -460,7 +496,11 @@ def _ending_in_thread(endpoint: Callable, answer: list[Callable]) -> Callable:
     async def run_quick(*args, **kwargs):
         settings = get_settings()
         if not settings.is_sqlite:
-            return await run_in_threadpool(run, *args, **kwargs)
+            session = _REQUEST_SESSION.get()
+            on_loop = session.info.get(_ON_LOOP) if session is not None else None
+            if on_loop is None:  # not the request's session of a quick route (never so in the app)
+                return await run_in_threadpool(run, *args, **kwargs)
+            return await on_loop.run_sync(lambda _session: run(*args, **kwargs))
         database = get_engine(writer=True).url.database  # the path the writer's `begin` listener locks
         await _acquire_write_lock_on_loop(database, settings.lock_timeout_seconds)
         taken = [database]
@@ -534,8 +574,12 @@ async def end_session(session: Session) -> None:
     if session.get_transaction() is None:
         session.close()
         return
+    on_loop = session.info.get(_ON_LOOP)
     with anyio.CancelScope(shield=True):
-        await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+        if on_loop is not None:
+            await on_loop.close()
+        else:
+            await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 
 # The request's session (routes and dependencies take it as `session: SessionDep`).

@@ -7,7 +7,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-from app import api, wiring
+from app import api, db, wiring
 from app.accounts import pages as accounts_pages
 from app.deps import session_user
 from app.discussion import pages as discussion_pages
@@ -38,6 +38,7 @@ async def lifespan(_app: FastAPI):
     mail = (asyncio.create_task(notifications.deliver_forever(get_settings().dev_mail_interval_seconds))
             if get_settings().delivers_mail_in_app else None)
     yield
+    await db.dispose_loop_engine()
     if mail is not None:
         mail.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -1,7 +1,7 @@
-"""Votes and comments run on the event loop on SQLite (routes declared `quick`, app/db.py). When another
-transaction holds the write lock (in this worker or another worker process), such a write must not hold up the
-event loop, which every other request needs (the holder may need it to finish): it waits for the lock without
-blocking the loop, then runs, and is stored once."""
+"""Votes and comments run on the event loop (routes declared `quick`, app/db.py). When another transaction holds
+what such a write needs (SQLite's write lock, in this worker or another worker process; a row lock on PostgreSQL),
+the write must not hold up the event loop, which every other request needs (the holder may need it to finish): it
+waits without blocking the loop, then runs, and is stored once."""
 
 import fcntl
 import os
@@ -17,7 +17,7 @@ from tests.conftest import IS_POSTGRES, TEST_DB_URL
 from tests.discussion import factories as f
 from tests.helpers import api_token, make_user
 
-pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="on PostgreSQL a quick route runs in a thread as any other")
+sqlite_only = pytest.mark.skipif(IS_POSTGRES, reason="SQLite's write lock")
 
 
 def _setup(base: str) -> tuple[int, int, dict, dict]:
@@ -63,6 +63,7 @@ def _counts(base: str, comment_id: int) -> dict:
         return c.get("/api/v1/votes", params={"target": "comment", "target_id": comment_id}).json()
 
 
+@sqlite_only
 def test_a_quick_write_waits_beside_the_loop_while_another_transaction_of_this_worker_holds_the_lock(live_server):
     sid, comment_id, author_h, voter_h = _setup(live_server)
     holder = db.new_session(writer=True)
@@ -86,6 +87,7 @@ def test_a_quick_write_waits_beside_the_loop_while_another_transaction_of_this_w
     assert bodies.count("Während gesperrt") == 1
 
 
+@sqlite_only
 def test_a_quick_write_waits_beside_the_loop_while_another_worker_process_holds_the_lock(live_server):
     """Another worker process holds the file lock beside the database (flock conflicts between two open files
     of the same file, as between processes)."""
@@ -103,6 +105,7 @@ def test_a_quick_write_waits_beside_the_loop_while_another_worker_process_holds_
     assert _counts(live_server, comment_id)["down"] == 1
 
 
+@sqlite_only
 def test_a_refused_quick_write_on_the_event_loop_stores_nothing_and_leaves_no_lock(live_server):
     sid, comment_id, author_h, _ = _setup(live_server)
     with httpx.Client(base_url=live_server) as c:
@@ -113,3 +116,41 @@ def test_a_refused_quick_write_on_the_event_loop_stores_nothing_and_leaves_no_lo
     assert own.status_code == 403 and missing.status_code == 404 and empty.status_code == 422
     assert _counts(live_server, comment_id)["up"] == 0
     assert not db._WRITE_LOCK.locked()  # noqa: SLF001 - the lock is what must not be left held
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's row locks")
+def test_a_quick_write_waits_for_a_row_lock_beside_the_loop_on_postgresql(live_server):
+    """The vote's counter update waits for the comment's row, which another transaction holds (a moderator's
+    edit, say); meanwhile the worker answers others. A double submit of the vote waits too, then counts once."""
+    _, comment_id, _, voter_h = _setup(live_server)
+    holder = db.new_session(writer=True)
+
+    def hold():
+        holder.execute(text("SELECT id FROM comment WHERE id = :id FOR UPDATE"), {"id": comment_id})
+
+    def release():
+        holder.commit()
+        holder.close()
+
+    vote = {"target": "comment", "target_id": comment_id, "value": 1}
+    answers = _while_held(live_server, hold, release, [("PUT", "/api/v1/votes", vote, voter_h),
+                                                       ("PUT", "/api/v1/votes", vote, voter_h)])
+    assert [a.status_code for a in answers] == [200, 200]
+    assert _counts(live_server, comment_id)["up"] == 1
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's sessions")
+def test_a_refused_quick_write_on_postgresql_stores_nothing_and_leaves_no_transaction_open(live_server):
+    sid, comment_id, author_h, _ = _setup(live_server)
+    with httpx.Client(base_url=live_server) as c:
+        own = c.put("/api/v1/votes", json={"target": "comment", "target_id": comment_id, "value": 1},
+                    headers=author_h)
+        missing = c.post("/api/v1/sections/999999/comments", json={"body": "Wohin?"}, headers=author_h)
+        empty = c.post(f"/api/v1/sections/{sid}/comments", json={"body": "   "}, headers=author_h)
+        gone = c.put("/api/v1/votes", json={"target": "comment", "target_id": 999999, "value": 1}, headers=author_h)
+    assert [own.status_code, missing.status_code, empty.status_code, gone.status_code] == [403, 404, 422, 404]
+    assert _counts(live_server, comment_id)["up"] == 0
+    with db.new_session() as s:  # every answer was sent after its transaction ended
+        open_ = s.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")).scalar()
+    assert open_ == 0
