@@ -2,7 +2,7 @@
 checks of a write (section or comment with the rounds covering it)."""
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, load_only
 from sqlmodel import Session, select
 
 from app.db import held
@@ -30,7 +30,11 @@ _SECTION_FOR_POSTING = rounds.with_rounds(
         defer(SectionVersion.body), defer(SectionVersion.html)), Section.id)
 _COMMENT_FOR_VOTING = rounds.with_rounds(
     select(Comment, Section).outerjoin(Section, Section.id == Comment.section_id)
-    .where(Comment.id == bindparam("comment_id")), Comment.section_id)
+    .where(Comment.id == bindparam("comment_id")), Comment.section_id).options(
+    # what a vote's check and answer read: not the texts (a comment's body and html are most of its row)
+    load_only(Comment.section_id, Comment.idea_id, Comment.author_id, Comment.amendment, Comment.withdrawn_at,
+              Comment.hidden_at, Comment.erased, Comment.up_count, Comment.down_count),
+    defer(Round.description))
 
 
 def section_for_posting(session: Session, section_id: int) -> tuple[Section, SectionVersion | None, list[Round]]:

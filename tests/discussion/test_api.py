@@ -394,6 +394,9 @@ def test_a_comment_and_a_vote_take_a_fixed_handful_of_statements(client):
     again = counted(lambda: client.put("/api/v1/votes", json={"target": "comment", "target_id": cid, "value": 1},
                                        headers=hv))
     assert again.json()["up"] == 1 and again.json()["mine"] == 1  # unchanged: answered from what was loaded
+    # comment + section + rounds (no second read of a column the check left out); rate limit; vote (already
+    # there); the vote locked; the page keys
+    assert statements.count("SELECT") <= 2 and len(statements) <= 5, statements
 
 
 def test_sort_by_paragraph_follows_the_paragraphs_order_in_the_api_and_on_the_page(client):
