@@ -19,6 +19,7 @@ import asyncio
 import atexit
 import contextlib
 import functools
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter, TextClause
 from sqlmodel import Field, SQLModel
 
 from app.db import get_engine
+
+log = logging.getLogger("quartierswerkstatt")
 
 SITE, LISTS = "site", "lists"
 # Tables that no cached page shows (sessions, rate limits, mail, this table; invitations are admin pages;
@@ -424,19 +427,27 @@ async def async_rows(sql: str, params: tuple = (), *, timeout: float = 2.0) -> l
                       slots=[{"conn": None, "lock": asyncio.Lock()} for _ in range(ASYNC_CONNECTIONS)])
     slots = _async["slots"]
     slot = next((s for s in slots if not s["lock"].locked()), None) or slots[id(asyncio.current_task()) % len(slots)]
-    async with slot["lock"]:
-        try:
-            # asyncio.timeout, not wait_for: no task of its own per read (wait_for made one: ~1 % of a write)
-            async with asyncio.timeout(timeout):
+    started = loop.time()
+    try:
+        # The whole read is bounded, its wait for a busy connection included. asyncio.timeout, not wait_for:
+        # no task of its own per read (wait_for made one: ~1 % of a write).
+        async with asyncio.timeout(timeout), slot["lock"]:
+            try:
                 if slot["conn"] is None or slot["conn"].closed:
                     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
                     slot["conn"] = await psycopg.AsyncConnection.connect(url, autocommit=True)
                 cursor = await slot["conn"].execute(sql.replace("?", "%s"), params)
                 rows = await cursor.fetchall()
-        except BaseException:
-            conn, slot["conn"] = slot["conn"], None
-            _finish(conn)
-            raise
+            except BaseException:  # cancelled or failed midway: the connection's state is unknown
+                conn, slot["conn"] = slot["conn"], None
+                _finish(conn)
+                raise
+    except Exception as exc:
+        # Callers go on without the read (the pooled lookup, the app without its cache): said here, or a
+        # request's wait of up to `timeout` would pass unseen.
+        log.warning("read on the event loop failed after %.0f ms (%s: %s); the request goes on without it",
+                    (loop.time() - started) * 1000, type(exc).__name__, exc)
+        raise
     return [tuple(row) for row in rows]
 
 

@@ -1,5 +1,8 @@
 """The accounts API: tokens, me, registration, users, roles, invitations, audit."""
 
+import pytest
+
+from tests.conftest import IS_POSTGRES
 from tests.helpers import CONSENT, PASSWORD, api_token, link_in, make_user, outbox
 
 
@@ -163,3 +166,41 @@ def test_the_user_read_on_the_event_loop_is_the_one_a_session_loads(client, monk
         session.get(User, user.id).is_active = False
         session.commit()
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="the event loop's own PostgreSQL connections")
+def test_a_stalled_read_on_the_event_loop_gives_up_in_time_says_so_and_the_request_is_still_answered(client, caplog):
+    """The user of a token is read on the event loop, on a PostgreSQL connection of the loop's own (app/deps.py,
+    app/cache.py async_rows). When that read stalls (here: another transaction holds a lock on the token table),
+    it gives up after 2 s, says so in the log (else a request's wait of 2 s passes unseen), and the request is
+    answered through the pooled lookup once the lock is gone."""
+    import logging
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from app.db import new_session
+
+    user = make_user("expert", name="Geduldig")
+    headers = api_token(client, user)
+    holder = new_session(writer=True)
+    holder.execute(text("LOCK TABLE auth_token IN ACCESS EXCLUSIVE MODE"))
+
+    def release() -> None:
+        holder.commit()
+        holder.close()
+
+    timer = threading.Timer(2.5, release)
+    timer.start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="quartierswerkstatt"):
+            started = time.monotonic()
+            me = client.get("/api/v1/me", headers=headers)
+            took = time.monotonic() - started
+    finally:
+        timer.join()
+    assert me.status_code == 200 and me.json()["display_name"] == "Geduldig"
+    assert 2.4 <= took < 5  # waited for the lock, not past the database's lock timeout (5 s)
+    said = [r.getMessage() for r in caplog.records if "read on the event loop failed" in r.getMessage()]
+    assert said and "TimeoutError" in said[0], caplog.text
