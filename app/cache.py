@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Column, String, event, inspect, text
+from sqlalchemy.dialects.postgresql.dml import OnConflictDoNothing as _PostgresDoNothing
+from sqlalchemy.dialects.sqlite.dml import OnConflictDoNothing as _SqliteDoNothing
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, TextClause
@@ -43,6 +45,7 @@ BOOKKEEPING = {"auth_token", "rate_limit_event", "outbox_message", "cache_key", 
 COUNTERS = {"up_count", "down_count"}   # a comment's vote counts: shown on its own page, in no list
 URGENT = {"hidden_at", "erased"}        # text taken down: no copy may outlive it, not even a stale one
 _NOTHING = object()
+_DO_NOTHING = (_PostgresDoNothing, _SqliteDoNothing)
 
 
 class CacheKey(SQLModel, table=True):
@@ -258,8 +261,16 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     loaded = _loaded(state.session, name, values.get("id"))
     old = {c: loaded[c] for c in changed if loaded and c in loaded}
-    _record(state.session, Change(name, {**(loaded or {}), **values}, changed, old,
-                                  new=getattr(statement, "is_insert", False)))
+    change = Change(name, {**(loaded or {}), **values}, changed, old, new=getattr(statement, "is_insert", False))
+    if change.new and isinstance(getattr(statement, "_post_values_clause", None), _DO_NOTHING) and getattr(
+            statement, "_returning", ()):
+        # INSERT … ON CONFLICT DO NOTHING … RETURNING: a change only if a row came back (a repeated vote, a
+        # double submit, inserts nothing and so ends no page)
+        frozen = state.invoke_statement().freeze()
+        if frozen.data:
+            _record(state.session, change)
+        return frozen()
+    _record(state.session, change)
 
 
 def _finder(session: Session):

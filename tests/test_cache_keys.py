@@ -108,6 +108,33 @@ def test_a_vote_ends_its_section_but_no_list(client, asgi_app, world):
         cached(reader, b, "/berichte")
 
 
+def test_a_repeated_vote_changes_nothing_and_ends_no_page_a_changed_one_does(client, asgi_app, world):
+    """A double submit (the same vote twice, as a second click or a retry sends it) stores nothing new, so every
+    cached copy stays; changing the vote ends its section's pages again."""
+    a = f"/abschnitte/{world['a']}"
+    vote = {"target": "comment", "target_id": world["comment"], "value": 1}
+    with TestClient(asgi_app) as reader:
+        assert client.put("/api/v1/votes", headers=world["tokens"]["other"], json=vote).status_code == 200
+        warm(reader, a)
+        for _ in range(2):
+            again = client.put("/api/v1/votes", headers=world["tokens"]["other"], json=vote)
+            assert again.status_code == 200, again.text
+            assert (again.json()["up"], again.json()["down"], again.json()["mine"]) == (1, 0, 1)
+            cached(reader, a)
+        changed_vote = client.put("/api/v1/votes", headers=world["tokens"]["other"], json={**vote, "value": -1})
+        assert (changed_vote.json()["up"], changed_vote.json()["down"]) == (0, 1)
+        changed(reader, a, shows="Ablehnung: 1")
+        idea = client.post("/api/v1/ideas", headers=world["tokens"]["expert"], json={
+            "title": "Spielplatz im Hof", "body": "Ein Spielplatz für die Kinder.", "category": "begegnung",
+            "quarter_id": 105}).json()
+        support = {"target": "idea", "target_id": idea["id"], "value": 1}
+        assert client.put("/api/v1/votes", headers=world["tokens"]["other"], json=support).status_code == 200
+        warm(reader, f"/ideen/{idea['id']}", "/ideen")
+        again = client.put("/api/v1/votes", headers=world["tokens"]["other"], json=support)
+        assert (again.status_code, again.json()["up"]) == (200, 1)
+        cached(reader, f"/ideen/{idea['id']}", "/ideen")
+
+
 def test_an_idea_ends_the_lists_and_its_section(client, asgi_app, world):
     a, b = f"/abschnitte/{world['a']}", f"/abschnitte/{world['b']}"
     resident = api_token(client, make_user("resident"))
