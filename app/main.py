@@ -23,7 +23,7 @@ from app.responses import pages as responses_pages
 from app.rounds import pages as rounds_pages
 from app.settings import ROOT, get_settings
 from app.site import pages as site_pages
-from app.web import problems, templating
+from app.web import heap, problems, templating
 from app.web.admission import Admission
 from app.web.pagecache import GZIP_LEVEL, GZIP_MIN_BYTES, PageCache
 from app.web.security import SecurityMiddleware
@@ -37,6 +37,7 @@ async def lifespan(_app: FastAPI):
     # Development only (`make run`): deliver the mail outbox in the background; production runs a mail worker.
     mail = (asyncio.create_task(notifications.deliver_forever(get_settings().dev_mail_interval_seconds))
             if get_settings().delivers_mail_in_app else None)
+    heap.settle(get_settings().gc_young_threshold)  # last: what start-up made stays, and is not walked again
     yield
     await db.dispose_loop_engine()
     if mail is not None:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # How much older than the newest write an anonymous reader's cached page may be (seconds; 0: never older).
     # Hidden or erased text is never served from an older copy; logged-in readers always get a current one.
     page_cache_stale_seconds: float = 1.0
+    # Each worker's garbage collector (app/web/heap.py): once started, what start-up made is frozen and the youngest
+    # objects are collected after this many new ones (Python's default: 700). 0: the collector as Python sets it.
+    gc_young_threshold: int = Field(10_000, ge=0, le=1_000_000)
 
     @property
     def delivers_mail_in_app(self) -> bool:
