@@ -16,7 +16,7 @@ os.environ["QW_BASE_URL"] = "http://testserver"
 # Cached pages are current on every request in the suite; tests of the staleness bound set their own.
 os.environ["QW_PAGE_CACHE_STALE_SECONDS"] = "0"
 # Each test's app starts (TestClient runs its lifespan) in this one process: the collector stays as Python sets
-# it here (tests/test_heap.py starts one with the worker's setting); uvicorn workers the suite starts get it too.
+# it here (tests/test_heap.py starts one with the worker's setting); uvicorn workers it starts have the default.
 os.environ["QW_GC_YOUNG_THRESHOLD"] = "0"
 
 import pytest  # noqa: E402

@@ -110,7 +110,9 @@ class Server:
         cmd = [sys.executable, "-m", "app", "serve", "--app", target, "--host", "127.0.0.1", "--port",
                str(self.port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=self.log,
+        # a worker as in production: the test suite's own collector setting (tests/conftest.py) is not passed on
+        inherited = {k: v for k, v in os.environ.items() if k != "QW_GC_YOUNG_THRESHOLD"}
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**inherited, **env}, stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
