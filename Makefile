@@ -52,9 +52,12 @@ bench: setup-dev ## benchmarks under tests/benchmarks (results printed as Markdo
 	$(BIN)/pytest tests/benchmarks -p no:cacheprovider -s --override-ini addopts=
 
 LOADTEST_DB ?= both
-loadtest: setup-dev ## load test of issue 7 with wrk: uvicorn 1 and 2 workers vs a bare Starlette ceiling (~10 min)
+BENCH8 = $(BIN)/pytest tests/benchmarks/test_section_page_benchmark.py -q -p no:cacheprovider -s --override-ini addopts=
+loadtest: setup-dev ## load test of issues 7 and 12 with wrk (uvicorn 1 and 2 workers vs a bare Starlette ceiling), then benchmark 8 (~12 min)
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m tests.benchmarks.load --db $(LOADTEST_DB)
+	if [ "$(LOADTEST_DB)" != postgres ]; then $(BENCH8); fi
+	if [ "$(LOADTEST_DB)" != sqlite ]; then QW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BENCH8); fi
 
 worker: ## deliver queued e-mails continuously
 	$(BIN)/python -m app deliver-mail --loop

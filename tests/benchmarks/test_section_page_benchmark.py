@@ -1,7 +1,8 @@
 """Benchmark 8 of issue 12: the section page with 50 shown comments rendered from scratch (page cache off), in a
 database holding 100 or 100,000 comments on 200 sections, for an anonymous reader and a logged-in expert whose
-own votes are marked; beside it the anonymous page served by the page cache. Run by `make bench` on the test
-database (SQLite, or PostgreSQL with QW_TEST_DATABASE_URL); prints a Markdown table with the targets.
+own votes are marked; beside it the anonymous page served by the page cache. Run by `make loadtest` and
+`make bench` on the test database (SQLite, or PostgreSQL with QW_TEST_DATABASE_URL); prints a Markdown table with
+the targets (the times are SQLite's; PostgreSQL is judged by its statements).
 
 Measured as a reader's browser meets it: one uvicorn worker started as in production (`python -m app serve`),
 one keep-alive connection, requests one after another with the headers of a browser (gzip accepted); the time
@@ -120,10 +121,13 @@ def test_section_page_rendered_from_scratch(client):
         for label, (median, p90, cpu, size, queries, shown) in (
                 ("anonymous", anonymous), ("expert (logged in)", expert), ("anonymous, page cache hit", cached)):
             target, met = "", ""
-            if label in TARGETS:
-                target = f"≤ {TARGETS[label]:g} ms (SQLite), ≤ {QUERY_LIMIT} statements"
+            if label in TARGETS and dialect == "sqlite":
+                target = f"≤ {TARGETS[label]:g} ms, ≤ {QUERY_LIMIT} statements"
                 met = ("time " + ("yes" if median <= TARGETS[label] else "no") + ", statements "
                        + ("yes" if queries <= QUERY_LIMIT else "no"))
+            elif label in TARGETS:  # the times are targets on SQLite; PostgreSQL is to have the same shape
+                target = f"≤ {QUERY_LIMIT} statements, as on SQLite (its times: SQLite's target)"
+                met = "statements " + ("yes" if queries <= QUERY_LIMIT else "no")
             print(f"| {total:,} | {label} | {median:.1f} | {p90:.1f} | {cpu:.1f} | {size:,} | {queries} | {shown} "
                   f"| {target} | {met} |")
     print(f"\n(database filled in {results[0][1]:.1f} s and {results[1][1]:.1f} s; {dialect}; one uvicorn worker; "
