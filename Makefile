@@ -42,8 +42,9 @@ test: setup-dev ## the whole suite (SQLite; set QW_TEST_DATABASE_URL for Postgre
 	$(BIN)/ruff check app tests migrations
 	$(BIN)/pytest
 
+PG_TEST_URL = postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-postgres: setup-dev
-	QW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	QW_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
 lint:
 	$(BIN)/ruff check app tests migrations
@@ -57,7 +58,7 @@ loadtest: setup-dev ## load test of issues 7 and 12 with wrk (uvicorn 1 and 2 wo
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python -m tests.benchmarks.load --db $(LOADTEST_DB)
 	if [ "$(LOADTEST_DB)" != postgres ]; then $(BENCH8); fi
-	if [ "$(LOADTEST_DB)" != sqlite ]; then QW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BENCH8); fi
+	if [ "$(LOADTEST_DB)" != sqlite ]; then QW_TEST_DATABASE_URL=$(PG_TEST_URL) $(BENCH8); fi
 
 worker: ## deliver queued e-mails continuously
 	$(BIN)/python -m app deliver-mail --loop
