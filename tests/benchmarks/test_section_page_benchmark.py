@@ -138,13 +138,13 @@ def test_section_page_rendered_from_scratch(client):
                   f"| {target} | {met} |")
     print(f"\n(database filled in {results[0][1]:.1f} s and {results[1][1]:.1f} s; {dialect}; one uvicorn worker; "
           "statements include BEGIN where the driver is sent one)")
-    anon, expert = results[1][2], results[1][4]  # 100,000 comments
+    small, large = results
+    anon, expert = large[2], large[4]
     print(f"\nThe machine's floor in this run, a bare Starlette \"ok\" over the same connection: median "
           f"{floor[0]:.2f} ms, server CPU {floor[2]:.2f} ms. At 100,000 comments the uncached page takes "
           f"{anon[0] / floor[0]:.0f}× (anonymous) and {expert[0] / floor[0]:.0f}× (expert) the floor's median, "
           f"{anon[2] / floor[2]:.0f}× and {expert[2] / floor[2]:.0f}× its server CPU.")
 
-    small, large = results
     for i in (2, 4):  # uncached anonymous and logged-in expert
         assert small[i][5] == large[i][5] == 50, "the same 50 comments are shown"
         assert small[i][4] == large[i][4], "the number of statements does not depend on the database size"
